@@ -1,0 +1,163 @@
+/*
+ * nst - SIP Session Timers (RFC 4028) for Sofia-SIP nua
+ *
+ * The one header an application includes.
+ *
+ * nst sits between nua and the application: it creates the nua with a SIP
+ * parser that keeps nua's built-in session-timer engine dormant, sees every
+ * nua event before the application, negotiates Session-Expires/Min-SE,
+ * refreshes the session and ends it with BYE when it expires.
+ *
+ * A nua application adopts it by changing a few calls:
+ *
+ *   nua_create(root, cb, magic, tags...)   ->  nst_create(root, cb, magic, tags...)
+ *                                              nua = nst_nua(nst);
+ *   nua_invite(nh, tags...)                ->  nst_invite(nst, nh, tags...)
+ *   nua_respond(nh, 200, "OK", tags...)    ->  nst_respond(nst, nh, 200, "OK", tags...)
+ *   nua_destroy(nua)                       ->  nst_destroy(nst)
+ *
+ * Everything else (nua_handle(), nua_bye(), the nua callback and its
+ * events) stays as it was. All calls must be made in the thread of the
+ * su_root given to nst_create(), like nua's own.
+ */
+#ifndef NST_H
+/** Defined when <nst/nst.h> has been included. */
+#define NST_H
+
+#include <sofia-sip/su_log.h>
+#include <sofia-sip/nua.h>
+#include <nst/nst_tag.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The session-timer module attached to one nua. */
+typedef struct nst_s nst_t;
+
+/** Who refreshes the session, from this user agent's point of view.
+ *
+ * RFC 4028's "uac"/"uas" labels name roles in the transaction that carries
+ * them; nst keeps "who refreshes" as local/remote and translates. */
+typedef enum nst_refresher_e {
+  nst_refresher_none = 0,   /**< no session timer */
+  nst_refresher_local,      /**< this UA sends the refreshes */
+  nst_refresher_remote      /**< the peer sends the refreshes */
+} nst_refresher_t;
+
+/** Refresher preference (the numbering of liblinphone's
+ * session_expires_refresher_value). */
+typedef enum nst_refresher_pref_e {
+  nst_pref_auto = 0,        /**< RFC 4028 defaults: the caller refreshes */
+  nst_pref_uas = 1,         /**< the callee refreshes when we may choose */
+  nst_pref_uac = 2          /**< the caller refreshes when we may choose */
+} nst_refresher_pref_t;
+
+/** What nst tells the application (see nst_callback_f). */
+typedef enum nst_event_e {
+  nst_ev_negotiated,        /**< interval and refresher agreed (or timer off) */
+  nst_ev_refresh_sent,      /**< we sent a refresh (UPDATE or re-INVITE) */
+  nst_ev_refresh_answered,  /**< our refresh got its final response */
+  nst_ev_refresh_received,  /**< the peer refreshed the session */
+  nst_ev_expired            /**< the session expired: nst sent BYE */
+} nst_event_t;
+
+/** Refresh methods. */
+typedef enum nst_method_e {
+  nst_method_none = 0,
+  nst_method_update,        /**< UPDATE (the peer's Allow lists it) */
+  nst_method_invite         /**< re-INVITE */
+} nst_method_t;
+
+/** The timer state of a call, as given to the application. */
+typedef struct nst_info_s {
+  unsigned        ni_interval;   /**< negotiated interval in s, 0 = no timer */
+  nst_refresher_t ni_refresher;  /**< who refreshes */
+  nst_method_t    ni_method;     /**< how this UA refreshes (when local) */
+  int             ni_status;     /**< status of the response, if any */
+  char const     *ni_phrase;     /**< its phrase, if any */
+  unsigned        ni_refreshes;  /**< refreshes seen on this call so far */
+} nst_info_t;
+
+/** Application callback for session-timer events.
+ *
+ * Called in the thread of the su_root, like the nua callback, for the call
+ * @a nh (with its handle magic @a hmagic). @a info is valid only during the
+ * call.
+ */
+typedef void nst_callback_f(nst_event_t event, nst_t *nst,
+                            nua_handle_t *nh, nua_hmagic_t *hmagic,
+                            nst_info_t const *info, void *magic);
+
+/** Create the module and its nua.
+ *
+ * Takes nua_create()'s arguments. The NSTTAG_* tags in the list configure
+ * the module's defaults (NSTTAG_ENABLED(), NSTTAG_SESSION_EXPIRES(),
+ * NSTTAG_MIN_SE(), NSTTAG_REFRESHER()); every other tag goes to
+ * nua_create(). @a callback receives all nua events (after nst has seen
+ * them) with @a magic, exactly as it would from nua.
+ *
+ * @return the module, or NULL (invalid configuration, e.g. Min-SE below
+ * 90 or an interval below Min-SE, or nua_create() failed).
+ */
+nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
+                  tag_type_t tag, tag_value_t value, ...);
+
+/** The nua the module created. */
+nua_t *nst_nua(nst_t const *nst);
+
+/** Destroy the module and its nua.
+ *
+ * Call it where a nua application calls nua_destroy(): after
+ * nua_shutdown() has been reported done (nua_r_shutdown 200). Cancels every
+ * timer. NULL is accepted. */
+void nst_destroy(nst_t *nst);
+
+/** Set the callback for session-timer events (NULL: none). */
+void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
+
+/** Send INVITE (initial or re-INVITE) with the session-timer headers.
+ *
+ * Like nua_invite(); adds Supported: timer, Session-Expires and Min-SE
+ * (RFC 4028 sections 7.1 and 7.4). NSTTAG_* tags override the module's
+ * configuration for this call. */
+void nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+
+/** Send UPDATE with the session-timer headers (RFC 4028 section 7.4). */
+void nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+
+/** Answer an incoming INVITE.
+ *
+ * Like nua_respond(); a 2xx carries the negotiated Session-Expires with its
+ * refresher and, when the caller refreshes, Require: timer (RFC 4028
+ * section 9). NSTTAG_* tags override the module's configuration for this
+ * call and are taken into account before the answer is built. */
+void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
+                 tag_type_t tag, tag_value_t value, ...);
+
+/** The timer state of a call: fills @a info, returns 0, or -1 if nst does
+ * not know the call. */
+int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
+
+/** Milliseconds until the next timer of the call fires (refresh, or BYE on
+ * expiry), or -1 when none is armed. */
+long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh);
+
+/** Name of an event, e.g. "nst_ev_negotiated". */
+char const *nst_event_name(nst_event_t event);
+
+/** "local", "remote" or "none". */
+char const *nst_refresher_name(nst_refresher_t refresher);
+
+/** "UPDATE", "INVITE" or "none". */
+char const *nst_method_name(nst_method_t method);
+
+/** Log of the module; its level is set by the environment variable
+ * NST_DEBUG (0..9), or by SOFIA_DEBUG as for Sofia's own modules. */
+extern su_log_t nst_log[];
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NST_H */

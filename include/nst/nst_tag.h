@@ -1,0 +1,95 @@
+/*
+ * nst - SIP Session Timers (RFC 4028) for Sofia-SIP nua
+ *
+ * Tags for configuring nst, in Sofia-SIP's style.
+ */
+#ifndef NST_TAG_H
+/** Defined when <nst/nst_tag.h> has been included. */
+#define NST_TAG_H
+
+#include <sofia-sip/su_tag.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Filter tag matching any nst tag. */
+#define NSTTAG_ANY()  nsttag_any, ((tag_value_t)0)
+extern tag_typedef_t nsttag_any;
+
+/**Enable or disable session timers.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    int (boolean)
+ * @par Values
+ *    - 0 (false): no Session-Expires is offered or accepted; the call runs
+ *      without a session timer (nst still keeps nua's own engine dormant)
+ *    - 1 (true): session timers are negotiated (default)
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_ENABLED_REF().
+ */
+#define NSTTAG_ENABLED(x)      nsttag_enabled, tag_bool_v((x))
+extern tag_typedef_t nsttag_enabled;
+#define NSTTAG_ENABLED_REF(x)  nsttag_enabled_ref, tag_bool_vr(&(x))
+extern tag_typedef_t nsttag_enabled_ref;
+
+/**Session interval in seconds (Session-Expires we offer or prefer).
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    unsigned
+ * @par Values
+ *    Seconds, at least the Min-SE in effect. Default 1800 (RFC 4028 section 4).
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_SESSION_EXPIRES_REF().
+ */
+#define NSTTAG_SESSION_EXPIRES(x)     nsttag_session_expires, tag_uint_v((x))
+extern tag_typedef_t nsttag_session_expires;
+#define NSTTAG_SESSION_EXPIRES_REF(x) nsttag_session_expires_ref, tag_uint_vr(&(x))
+extern tag_typedef_t nsttag_session_expires_ref;
+
+/**Smallest session interval we accept (Min-SE), in seconds.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    unsigned
+ * @par Values
+ *    Seconds, at least 90 (RFC 4028 section 4). Default 90. A smaller value
+ *    is refused: nst_create() fails and per-call use is an error.
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_MIN_SE_REF().
+ */
+#define NSTTAG_MIN_SE(x)      nsttag_min_se, tag_uint_v((x))
+extern tag_typedef_t nsttag_min_se;
+#define NSTTAG_MIN_SE_REF(x)  nsttag_min_se_ref, tag_uint_vr(&(x))
+extern tag_typedef_t nsttag_min_se_ref;
+
+/**Refresher preference.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    int (#nst_refresher_pref_t)
+ * @par Values
+ *    - #nst_pref_auto (0): let the RFC 4028 defaults decide; as UAS the
+ *      caller refreshes when the request left it open
+ *    - #nst_pref_uas (1): the callee refreshes when we may choose
+ *    - #nst_pref_uac (2): the caller refreshes when we may choose
+ *    (the numbering of liblinphone's session_expires_refresher_value)
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_REFRESHER_REF().
+ */
+#define NSTTAG_REFRESHER(x)      nsttag_refresher, tag_int_v((x))
+extern tag_typedef_t nsttag_refresher;
+#define NSTTAG_REFRESHER_REF(x)  nsttag_refresher_ref, tag_int_vr(&(x))
+extern tag_typedef_t nsttag_refresher_ref;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NST_TAG_H */

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install everything nst needs on Debian bookworm (run as root):
+# the build, the Check/s2 regression suite (which compiles Sofia's own test
+# harness from the Debian source package), the demo and the interop tools.
+set -eu
+
+if [ "$(id -u)" != 0 ]; then
+    echo "setup-debian.sh: run as root (apt-get install)" >&2
+    exit 1
+fi
+
+# 'apt-get source sofia-sip' needs a deb-src entry for the Debian archive.
+if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    cat > /etc/apt/sources.list.d/nst-deb-src.sources <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -q -y --no-install-recommends \
+    build-essential autoconf automake libtool pkg-config \
+    libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev check \
+    dpkg-dev xz-utils ca-certificates valgrind

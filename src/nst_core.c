@@ -1,0 +1,205 @@
+/*
+ * nst - the negotiation core: RFC 4028 as pure functions.
+ */
+#include "config.h"
+
+#include "nst_core.h"
+
+#include <string.h>
+#include <strings.h>
+
+void nst_config_default(nst_config_t *cfg)
+{
+  cfg->enabled = 1;
+  cfg->session_expires = NST_DEFAULT_SESSION_EXPIRES;
+  cfg->min_se = NST_MIN_SE_FLOOR;
+  cfg->refresher = nst_pref_auto;
+}
+
+int nst_config_check(nst_config_t const *cfg, char const **why)
+{
+  char const *dummy;
+
+  if (why == NULL)
+    why = &dummy;
+  *why = NULL;
+
+  if (cfg->min_se < NST_MIN_SE_FLOOR)
+    *why = "Min-SE must be at least 90 seconds (RFC 4028 section 4)";
+  else if (cfg->session_expires < cfg->min_se)
+    *why = "session interval must not be below Min-SE";
+  else if (cfg->refresher != nst_pref_auto && cfg->refresher != nst_pref_uas &&
+           cfg->refresher != nst_pref_uac)
+    *why = "refresher preference must be 0 (auto), 1 (uas) or 2 (uac)";
+
+  return *why ? -1 : 0;
+}
+
+nst_label_t nst_label_parse(char const *value)
+{
+  if (value == NULL)
+    return nst_label_none;
+  if (strcasecmp(value, "uac") == 0)
+    return nst_label_uac;
+  if (strcasecmp(value, "uas") == 0)
+    return nst_label_uas;
+  return nst_label_invalid;
+}
+
+char const *nst_label_name(nst_label_t label)
+{
+  switch (label) {
+  case nst_label_uac: return "uac";
+  case nst_label_uas: return "uas";
+  default: return NULL;
+  }
+}
+
+nst_label_t nst_label_for(nst_refresher_t who, int local_is_uac)
+{
+  if (who == nst_refresher_local)
+    return local_is_uac ? nst_label_uac : nst_label_uas;
+  if (who == nst_refresher_remote)
+    return local_is_uac ? nst_label_uas : nst_label_uac;
+  return nst_label_none;
+}
+
+nst_refresher_t nst_refresher_for(nst_label_t label, int local_is_uac)
+{
+  if (label == nst_label_uac)
+    return local_is_uac ? nst_refresher_local : nst_refresher_remote;
+  if (label == nst_label_uas)
+    return local_is_uac ? nst_refresher_remote : nst_refresher_local;
+  return nst_refresher_none;
+}
+
+static unsigned max_u(unsigned a, unsigned b) { return a > b ? a : b; }
+static unsigned min_u(unsigned a, unsigned b) { return a < b ? a : b; }
+
+nst_hdrs_t nst_uac_request(nst_config_t const *cfg, nst_outcome_t const *current)
+{
+  nst_hdrs_t h;
+
+  memset(&h, 0, sizeof h);
+  h.supported_timer = 1;     /* section 7.1: always, even with timers off */
+
+  if (!cfg->enabled)
+    return h;
+
+  if (current && current->interval) {
+    /* Section 7.4: a refresh repeats the running interval and refresher
+     * (labelled for this transaction, where we are the client) and the
+     * Min-SE used so far, so that no proxy answers it with 422. */
+    h.se = current->interval;
+    h.refresher = nst_label_for(current->refresher, 1);
+    h.min_se = max_u(current->min_se, cfg->min_se);
+  }
+  else {
+    /* Section 7.1: the UAC MAY say it refreshes; it is RECOMMENDED to leave
+     * the choice to the UAS otherwise, so only "uac" is ever written. */
+    h.se = cfg->session_expires;
+    h.refresher = cfg->refresher == nst_pref_uac ? nst_label_uac : nst_label_none;
+    h.min_se = cfg->min_se;
+  }
+  return h;
+}
+
+/* Section 9: who refreshes when the request left it to us. */
+static nst_refresher_t uas_choose_refresher(nst_config_t const *cfg,
+                                            nst_hdrs_t const *request,
+                                            nst_outcome_t const *current)
+{
+  /* A UAC without the extension cannot refresh: the UAS must. */
+  if (!request->supported_timer)
+    return nst_refresher_local;
+  /* The label names roles in this transaction: we are its server. */
+  if (request->refresher == nst_label_uac || request->refresher == nst_label_uas)
+    return nst_refresher_for(request->refresher, 0);
+  /* In a running session keep the refresher we had. */
+  if (current && current->interval && current->refresher != nst_refresher_none)
+    return current->refresher;
+  if (cfg->refresher == nst_pref_uas)
+    return nst_refresher_local;
+  /* auto and uac: the UAC refreshes (the default practitioners expect). */
+  return nst_refresher_remote;
+}
+
+nst_outcome_t nst_negotiate_uas(nst_config_t const *cfg, nst_hdrs_t const *request,
+                                nst_outcome_t const *current)
+{
+  nst_outcome_t o;
+  unsigned floor;
+
+  memset(&o, 0, sizeof o);
+  o.min_se = cfg->min_se;
+
+  if (!cfg->enabled)
+    return o;
+
+  /* The smallest interval we may pick: the request's Min-SE, our own
+   * Min-SE, and never below 90 (sections 4 and 9). */
+  floor = max_u(max_u(request->min_se, cfg->min_se), NST_MIN_SE_FLOOR);
+
+  if (request->se) {
+    if (request->se < cfg->min_se && request->supported_timer) {
+      /* Section 9: too small, and the UAC understands 422. */
+      o.reject = 422;
+      return o;
+    }
+    /* Section 9: copy the value, reduce it if we prefer a shorter one but
+     * never below the floor, and never increase it. */
+    o.interval = min_u(request->se, max_u(cfg->session_expires, floor));
+  }
+  else {
+    /* Section 9: no Session-Expires (also a request with Min-SE only): the
+     * UAS may ask for a timer itself, not below the request's Min-SE. */
+    o.interval = max_u(cfg->session_expires, floor);
+  }
+
+  o.refresher = uas_choose_refresher(cfg, request, current);
+  o.min_se = floor;
+  return o;
+}
+
+int nst_uas_requires_timer(nst_outcome_t const *outcome)
+{
+  /* We answer as UAS: the refresher is the UAC iff the peer refreshes. */
+  return outcome->interval && outcome->refresher == nst_refresher_remote;
+}
+
+nst_outcome_t nst_negotiate_uac_2xx(nst_hdrs_t const *sent, nst_hdrs_t const *response)
+{
+  nst_outcome_t o;
+
+  memset(&o, 0, sizeof o);
+  o.min_se = sent->min_se;
+
+  /* Section 7.2: a 2xx without Session-Expires means no session expiration. */
+  if (response->se == 0)
+    return o;
+
+  /* Section 7.2: the 2xx value is the interval, whatever we offered. */
+  o.interval = response->se;
+
+  if (response->refresher == nst_label_uac || response->refresher == nst_label_uas)
+    o.refresher = nst_refresher_for(response->refresher, 1);
+  else if (sent->refresher == nst_label_uac || sent->refresher == nst_label_uas)
+    o.refresher = nst_refresher_for(sent->refresher, 1);
+  else
+    /* The UAS must state the refresher; one that did not leaves it to the
+     * party that surely can refresh: us, the UAC. */
+    o.refresher = nst_refresher_local;
+  return o;
+}
+
+uint64_t nst_refresh_delay_ms(unsigned interval)
+{
+  return (uint64_t)interval * 500u;
+}
+
+uint64_t nst_expiry_delay_ms(unsigned interval)
+{
+  uint64_t ms = (uint64_t)interval * 1000u;
+  uint64_t margin = ms / 3 < 32000u ? ms / 3 : 32000u;
+  return ms - margin;
+}

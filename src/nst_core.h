@@ -1,0 +1,95 @@
+/*
+ * nst - the negotiation core: RFC 4028 as pure functions.
+ *
+ * Header values in, decisions out; no I/O, no nua, no timers. Every clause
+ * of RFC 4028 that decides a value lives here and is unit-tested here.
+ */
+#ifndef NST_CORE_H
+#define NST_CORE_H
+
+#include <stdint.h>
+#include <nst/nst.h>
+
+/** RFC 4028 section 4: Min-SE is never below 90 seconds. */
+#define NST_MIN_SE_FLOOR 90u
+/** RFC 4028 section 4: recommended session interval. */
+#define NST_DEFAULT_SESSION_EXPIRES 1800u
+
+/** The refresher parameter as written in one transaction. */
+typedef enum nst_label_e {
+  nst_label_none = 0,   /**< no refresher parameter */
+  nst_label_uac,        /**< "uac": the client of this transaction */
+  nst_label_uas,        /**< "uas": the server of this transaction */
+  nst_label_invalid     /**< present, but neither uac nor uas */
+} nst_label_t;
+
+/** Session-timer configuration (module defaults or one call's). */
+typedef struct nst_config_s {
+  int                  enabled;
+  unsigned             session_expires;
+  unsigned             min_se;
+  int                  refresher;   /**< nst_refresher_pref_t */
+} nst_config_t;
+
+/** What one request or response says about session timers. */
+typedef struct nst_hdrs_s {
+  unsigned    se;               /**< Session-Expires delta, 0 if absent */
+  nst_label_t refresher;        /**< its refresher parameter */
+  unsigned    min_se;           /**< Min-SE delta, 0 if absent */
+  int         supported_timer;  /**< Supported lists "timer" */
+  int         require_timer;    /**< Require lists "timer" */
+} nst_hdrs_t;
+
+/** A decision: reject, or run the session with this interval/refresher. */
+typedef struct nst_outcome_s {
+  int             reject;       /**< 422: answer 422 with min_se */
+  unsigned        interval;     /**< seconds; 0 = no session timer */
+  nst_refresher_t refresher;    /**< who refreshes (none iff interval 0) */
+  unsigned        min_se;       /**< Min-SE to send (422, or later refreshes) */
+} nst_outcome_t;
+
+void nst_config_default(nst_config_t *cfg);
+
+/** 0 if @a cfg is valid, else -1 with a reason in @a why. */
+int nst_config_check(nst_config_t const *cfg, char const **why);
+
+/** Parse a refresher parameter value ("uac", "uas", NULL). */
+nst_label_t nst_label_parse(char const *value);
+
+/** "uac", "uas" or NULL. */
+char const *nst_label_name(nst_label_t label);
+
+/** The label that names @a who in a transaction where this UA is the
+ * client (@a local_is_uac true) or the server. */
+nst_label_t nst_label_for(nst_refresher_t who, int local_is_uac);
+
+/** Who refreshes, given the label of a transaction in which this UA is the
+ * client (@a local_is_uac true) or the server. */
+nst_refresher_t nst_refresher_for(nst_label_t label, int local_is_uac);
+
+/** What a request we send carries (RFC 4028 sections 7.1 and 7.4).
+ *
+ * @a current is the running session (interval 0 for a new one). */
+nst_hdrs_t nst_uac_request(nst_config_t const *cfg, nst_outcome_t const *current);
+
+/** Decide on a request we received (RFC 4028 section 9).
+ *
+ * @a current is the running session (interval 0 for an initial INVITE). */
+nst_outcome_t nst_negotiate_uas(nst_config_t const *cfg, nst_hdrs_t const *request,
+                                nst_outcome_t const *current);
+
+/** Whether a 2xx that says @a who refreshes must carry Require: timer
+ * (RFC 4028 section 9: when the refresher is the UAC). */
+int nst_uas_requires_timer(nst_outcome_t const *outcome);
+
+/** Take the session from a 2xx to our request (RFC 4028 section 7.2). */
+nst_outcome_t nst_negotiate_uac_2xx(nst_hdrs_t const *sent, nst_hdrs_t const *response);
+
+/** When the refresher refreshes: at half the interval (RFC 4028 section 10). */
+uint64_t nst_refresh_delay_ms(unsigned interval);
+
+/** When the session expires for the side that does not refresh:
+ * interval - min(32, interval/3) (RFC 4028 section 10). */
+uint64_t nst_expiry_delay_ms(unsigned interval);
+
+#endif /* NST_CORE_H */

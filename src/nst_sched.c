@@ -1,0 +1,66 @@
+/*
+ * nst - the scheduler: one-shot timers on the application's su_root.
+ */
+#include "config.h"
+
+#include "nst_sched.h"
+
+#include <sofia-sip/su_time.h>
+
+static void sched_fire(su_root_magic_t *magic, su_timer_t *timer, su_timer_arg_t *arg)
+{
+  nst_sched_timer_t *t = (nst_sched_timer_t *)arg;
+
+  (void)magic, (void)timer;
+  t->st_armed = 0;
+  t->st_fn(t->st_arg);
+}
+
+int nst_sched_init(nst_sched_timer_t *t, su_root_t *root)
+{
+  t->st_armed = 0;
+  t->st_fn = NULL;
+  t->st_arg = NULL;
+  t->st_timer = su_timer_create(su_root_task(root), 0);
+  return t->st_timer ? 0 : -1;
+}
+
+int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
+{
+  if (t->st_timer == NULL || ms > (uint64_t)SU_DURATION_MAX)
+    return -1;
+
+  nst_sched_cancel(t);
+  t->st_fn = fn;
+  t->st_arg = arg;
+  t->st_due = su_time_add(su_now(), (su_duration_t)ms);
+  if (su_timer_set_interval(t->st_timer, sched_fire, (su_timer_arg_t *)t,
+                            (su_duration_t)ms) < 0)
+    return -1;
+  t->st_armed = 1;
+  return 0;
+}
+
+void nst_sched_cancel(nst_sched_timer_t *t)
+{
+  if (t->st_armed && t->st_timer)
+    su_timer_reset(t->st_timer);
+  t->st_armed = 0;
+}
+
+long nst_sched_remaining_ms(nst_sched_timer_t const *t)
+{
+  su_duration_t left;
+
+  if (!t->st_armed)
+    return -1;
+  left = su_duration(t->st_due, su_now());
+  return left < 0 ? 0 : (long)left;
+}
+
+void nst_sched_deinit(nst_sched_timer_t *t)
+{
+  nst_sched_cancel(t);
+  su_timer_destroy(t->st_timer);
+  t->st_timer = NULL;
+}

@@ -1,0 +1,341 @@
+/*
+ * Unit tests of the negotiation core, clause by clause of RFC 4028.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+
+#include "nst_core.h"
+
+static nst_config_t cfg;
+
+static void setup(void) { nst_config_default(&cfg); }
+
+static nst_hdrs_t request(unsigned se, nst_label_t refresher, unsigned min_se,
+                          int supported)
+{
+  nst_hdrs_t h = { se, refresher, min_se, supported, 0 };
+  return h;
+}
+
+/* ---- section 4: defaults and Min-SE floor ---- */
+
+START_TEST(rfc4028_4_defaults_are_1800_and_90)
+{
+  ck_assert_uint_eq(cfg.session_expires, 1800);
+  ck_assert_uint_eq(cfg.min_se, 90);
+  ck_assert_int_eq(cfg.enabled, 1);
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), 0);
+}
+END_TEST
+
+START_TEST(rfc4028_4_min_se_below_90_is_refused)
+{
+  char const *why = NULL;
+  cfg.min_se = 89;
+  ck_assert_int_eq(nst_config_check(&cfg, &why), -1);
+  ck_assert_ptr_nonnull(why);
+}
+END_TEST
+
+START_TEST(config_interval_below_min_se_is_refused)
+{
+  cfg.min_se = 120;
+  cfg.session_expires = 100;
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), -1);
+}
+END_TEST
+
+/* ---- refresher labels are per transaction ---- */
+
+START_TEST(labels_translate_per_transaction)
+{
+  ck_assert_int_eq(nst_label_for(nst_refresher_local, 1), nst_label_uac);
+  ck_assert_int_eq(nst_label_for(nst_refresher_local, 0), nst_label_uas);
+  ck_assert_int_eq(nst_label_for(nst_refresher_remote, 1), nst_label_uas);
+  ck_assert_int_eq(nst_label_for(nst_refresher_remote, 0), nst_label_uac);
+  ck_assert_int_eq(nst_refresher_for(nst_label_uac, 1), nst_refresher_local);
+  ck_assert_int_eq(nst_refresher_for(nst_label_uac, 0), nst_refresher_remote);
+  ck_assert_int_eq(nst_refresher_for(nst_label_uas, 1), nst_refresher_remote);
+  ck_assert_int_eq(nst_refresher_for(nst_label_uas, 0), nst_refresher_local);
+  ck_assert_int_eq(nst_label_parse("UAC"), nst_label_uac);
+  ck_assert_int_eq(nst_label_parse("uas"), nst_label_uas);
+  ck_assert_int_eq(nst_label_parse(NULL), nst_label_none);
+  ck_assert_int_eq(nst_label_parse("both"), nst_label_invalid);
+}
+END_TEST
+
+/* ---- section 7.1: what the UAC sends ---- */
+
+START_TEST(rfc4028_7_1_initial_request_offers_interval_and_min_se)
+{
+  nst_hdrs_t h = nst_uac_request(&cfg, NULL);
+  ck_assert_uint_eq(h.se, 1800);
+  ck_assert_uint_eq(h.min_se, 90);
+  ck_assert_int_eq(h.refresher, nst_label_none);   /* left to the UAS */
+  ck_assert_int_eq(h.supported_timer, 1);
+}
+END_TEST
+
+START_TEST(rfc4028_7_1_uac_preference_writes_only_uac)
+{
+  nst_hdrs_t h;
+  cfg.refresher = nst_pref_uac;
+  h = nst_uac_request(&cfg, NULL);
+  ck_assert_int_eq(h.refresher, nst_label_uac);
+  cfg.refresher = nst_pref_uas;
+  h = nst_uac_request(&cfg, NULL);
+  ck_assert_int_eq(h.refresher, nst_label_none);
+}
+END_TEST
+
+START_TEST(rfc4028_7_1_disabled_sends_supported_only)
+{
+  nst_hdrs_t h;
+  cfg.enabled = 0;
+  h = nst_uac_request(&cfg, NULL);
+  ck_assert_uint_eq(h.se, 0);
+  ck_assert_uint_eq(h.min_se, 0);
+  ck_assert_int_eq(h.supported_timer, 1);
+}
+END_TEST
+
+/* ---- section 7.4: refresh requests ---- */
+
+START_TEST(rfc4028_7_4_refresh_repeats_interval_and_flips_label)
+{
+  nst_outcome_t running = { 0, 120, nst_refresher_local, 100 };
+  nst_hdrs_t h = nst_uac_request(&cfg, &running);
+  ck_assert_uint_eq(h.se, 120);
+  ck_assert_int_eq(h.refresher, nst_label_uac);    /* we send it: we are uac */
+  ck_assert_uint_eq(h.min_se, 100);                /* the Min-SE used before */
+  running.refresher = nst_refresher_remote;
+  h = nst_uac_request(&cfg, &running);
+  ck_assert_int_eq(h.refresher, nst_label_uas);
+}
+END_TEST
+
+/* ---- section 7.2: the UAC takes the 2xx ---- */
+
+START_TEST(rfc4028_7_2_2xx_value_and_refresher_win)
+{
+  nst_hdrs_t sent = nst_uac_request(&cfg, NULL);
+  nst_hdrs_t resp = request(120, nst_label_uas, 0, 1);
+  nst_outcome_t o = nst_negotiate_uac_2xx(&sent, &resp);
+  ck_assert_uint_eq(o.interval, 120);
+  ck_assert_int_eq(o.refresher, nst_refresher_remote);
+  resp.refresher = nst_label_uac;
+  o = nst_negotiate_uac_2xx(&sent, &resp);
+  ck_assert_int_eq(o.refresher, nst_refresher_local);
+}
+END_TEST
+
+START_TEST(rfc4028_7_2_2xx_without_session_expires_means_no_timer)
+{
+  nst_hdrs_t sent = nst_uac_request(&cfg, NULL);
+  nst_hdrs_t resp = request(0, nst_label_none, 0, 0);
+  nst_outcome_t o = nst_negotiate_uac_2xx(&sent, &resp);
+  ck_assert_uint_eq(o.interval, 0);
+  ck_assert_int_eq(o.refresher, nst_refresher_none);
+}
+END_TEST
+
+START_TEST(rfc4028_7_2_2xx_accepts_value_below_our_min_se)
+{
+  /* The UAC accepts the 2xx value; both sides must end with the same
+   * interval (nua's own engine computes its Min-SE here). */
+  nst_hdrs_t sent, resp = request(90, nst_label_uac, 0, 1);
+  nst_outcome_t o;
+  cfg.min_se = 120;
+  cfg.session_expires = 1800;
+  sent = nst_uac_request(&cfg, NULL);
+  o = nst_negotiate_uac_2xx(&sent, &resp);
+  ck_assert_uint_eq(o.interval, 90);
+}
+END_TEST
+
+/* ---- section 9: the UAS decides ---- */
+
+START_TEST(rfc4028_9_uas_copies_interval_and_lets_uac_refresh)
+{
+  nst_hdrs_t req = request(1800, nst_label_none, 90, 1);
+  nst_outcome_t o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_int_eq(o.reject, 0);
+  ck_assert_uint_eq(o.interval, 1800);
+  ck_assert_int_eq(o.refresher, nst_refresher_remote);
+  ck_assert_int_eq(nst_uas_requires_timer(&o), 1);
+}
+END_TEST
+
+START_TEST(rfc4028_9_uas_honours_request_refresher)
+{
+  nst_hdrs_t req = request(300, nst_label_uas, 0, 1);
+  nst_outcome_t o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 300);
+  ck_assert_int_eq(o.refresher, nst_refresher_local);
+  ck_assert_int_eq(nst_uas_requires_timer(&o), 0);
+  cfg.refresher = nst_pref_uas;           /* a preference cannot override it */
+  req.refresher = nst_label_uac;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_int_eq(o.refresher, nst_refresher_remote);
+}
+END_TEST
+
+START_TEST(rfc4028_9_uas_preference_applies_when_left_open)
+{
+  nst_hdrs_t req = request(300, nst_label_none, 0, 1);
+  nst_outcome_t o;
+  cfg.refresher = nst_pref_uas;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_int_eq(o.refresher, nst_refresher_local);
+}
+END_TEST
+
+START_TEST(rfc4028_9_uas_rejects_too_small_with_422)
+{
+  nst_hdrs_t req = request(60, nst_label_none, 60, 1);
+  nst_outcome_t o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_int_eq(o.reject, 422);
+  ck_assert_uint_eq(o.min_se, 90);
+}
+END_TEST
+
+START_TEST(rfc4028_9_uas_may_reduce_but_not_below_min_se)
+{
+  nst_hdrs_t req = request(1800, nst_label_none, 600, 1);
+  nst_outcome_t o;
+  cfg.session_expires = 300;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 600);     /* reduced only down to Min-SE */
+  req.min_se = 0;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 300);
+}
+END_TEST
+
+START_TEST(rfc4028_9_uas_never_increases)
+{
+  nst_hdrs_t req = request(120, nst_label_none, 0, 1);
+  nst_outcome_t o;
+  cfg.session_expires = 3600;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 120);
+}
+END_TEST
+
+START_TEST(rfc4028_9_min_se_only_request_raises_interval)
+{
+  nst_hdrs_t req = request(0, nst_label_none, 2000, 1);
+  nst_outcome_t o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_int_eq(o.reject, 0);
+  ck_assert_uint_eq(o.interval, 2000);
+}
+END_TEST
+
+START_TEST(rfc4028_9_uac_without_timer_support_uas_refreshes)
+{
+  nst_hdrs_t req = request(0, nst_label_none, 0, 0);
+  nst_outcome_t o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 1800);
+  ck_assert_int_eq(o.refresher, nst_refresher_local);
+  ck_assert_int_eq(nst_uas_requires_timer(&o), 0);
+}
+END_TEST
+
+START_TEST(rfc4028_9_disabled_uas_runs_no_timer)
+{
+  nst_hdrs_t req = request(1800, nst_label_uac, 90, 1);
+  nst_outcome_t o;
+  cfg.enabled = 0;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 0);
+  ck_assert_int_eq(o.reject, 0);
+}
+END_TEST
+
+START_TEST(rfc4028_9_refresh_without_label_keeps_refresher)
+{
+  nst_outcome_t running = { 0, 300, nst_refresher_local, 90 };
+  nst_hdrs_t req = request(300, nst_label_none, 90, 1);
+  nst_outcome_t o = nst_negotiate_uas(&cfg, &req, &running);
+  ck_assert_int_eq(o.refresher, nst_refresher_local);
+}
+END_TEST
+
+/* ---- section 10: when things happen ---- */
+
+START_TEST(rfc4028_10_refresh_at_half_interval)
+{
+  ck_assert_uint_eq(nst_refresh_delay_ms(1800), 900000);
+  ck_assert_uint_eq(nst_refresh_delay_ms(90), 45000);
+  ck_assert_uint_eq(nst_refresh_delay_ms(91), 45500);
+}
+END_TEST
+
+START_TEST(rfc4028_10_expiry_is_interval_minus_min_32_third)
+{
+  ck_assert_uint_eq(nst_expiry_delay_ms(90), 60000);      /* 90 - 30 */
+  ck_assert_uint_eq(nst_expiry_delay_ms(96), 64000);      /* 96 - 32 */
+  ck_assert_uint_eq(nst_expiry_delay_ms(120), 88000);     /* 120 - 32 */
+  ck_assert_uint_eq(nst_expiry_delay_ms(1800), 1768000);  /* 1800 - 32 */
+  ck_assert_uint_eq(nst_expiry_delay_ms(91), 60667);      /* 91 - 30.333 */
+}
+END_TEST
+
+static Suite *core_suite(void)
+{
+  Suite *s = suite_create("nst negotiation core");
+  TCase *tc;
+
+  tc = tcase_create("4 defaults");
+  tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_add_test(tc, rfc4028_4_defaults_are_1800_and_90);
+  tcase_add_test(tc, rfc4028_4_min_se_below_90_is_refused);
+  tcase_add_test(tc, config_interval_below_min_se_is_refused);
+  tcase_add_test(tc, labels_translate_per_transaction);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("7 UAC");
+  tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_add_test(tc, rfc4028_7_1_initial_request_offers_interval_and_min_se);
+  tcase_add_test(tc, rfc4028_7_1_uac_preference_writes_only_uac);
+  tcase_add_test(tc, rfc4028_7_1_disabled_sends_supported_only);
+  tcase_add_test(tc, rfc4028_7_4_refresh_repeats_interval_and_flips_label);
+  tcase_add_test(tc, rfc4028_7_2_2xx_value_and_refresher_win);
+  tcase_add_test(tc, rfc4028_7_2_2xx_without_session_expires_means_no_timer);
+  tcase_add_test(tc, rfc4028_7_2_2xx_accepts_value_below_our_min_se);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("9 UAS");
+  tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_add_test(tc, rfc4028_9_uas_copies_interval_and_lets_uac_refresh);
+  tcase_add_test(tc, rfc4028_9_uas_honours_request_refresher);
+  tcase_add_test(tc, rfc4028_9_uas_preference_applies_when_left_open);
+  tcase_add_test(tc, rfc4028_9_uas_rejects_too_small_with_422);
+  tcase_add_test(tc, rfc4028_9_uas_may_reduce_but_not_below_min_se);
+  tcase_add_test(tc, rfc4028_9_uas_never_increases);
+  tcase_add_test(tc, rfc4028_9_min_se_only_request_raises_interval);
+  tcase_add_test(tc, rfc4028_9_uac_without_timer_support_uas_refreshes);
+  tcase_add_test(tc, rfc4028_9_disabled_uas_runs_no_timer);
+  tcase_add_test(tc, rfc4028_9_refresh_without_label_keeps_refresher);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("10 timing");
+  tcase_add_test(tc, rfc4028_10_refresh_at_half_interval);
+  tcase_add_test(tc, rfc4028_10_expiry_is_interval_minus_min_32_third);
+  suite_add_tcase(s, tc);
+
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(core_suite());
+  int failed;
+
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

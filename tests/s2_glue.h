@@ -1,0 +1,38 @@
+/*
+ * nst test glue for Sofia's s2check harness (see s2_glue.c).
+ */
+#ifndef NST_S2_GLUE_H
+#define NST_S2_GLUE_H
+
+#include <nst/nst.h>
+#include <sofia-sip/su_tagarg.h>
+#include <sofia-sip/nua_tag.h>
+
+#include "check_nua.h"
+
+/** The module attached to the harness's nua (s2_nua_setup()). */
+extern nst_t *s2_nst;
+
+/** An nst event, as the application callback received it. */
+struct nst_recorded_event {
+  struct nst_recorded_event *next;
+  nst_event_t event;
+  nua_handle_t *nh;
+  nst_info_t info;
+  su_time_t when;
+};
+
+extern struct nst_recorded_event *s2_nst_events;
+
+/** Take the oldest recorded nst event (caller frees), or NULL. */
+struct nst_recorded_event *nst_next_recorded_event(void);
+void nst_flush_recorded_events(void);
+
+/** Add @a test to @a tc if its name matches the selection (s2_select_tests()). */
+void nst_tcase_add_test(TCase *tc, TTest const *test, char const *name);
+
+nua_t *nst_test_nua_create(su_root_t *root, nua_callback_f callback,
+                           nua_magic_t *magic, tag_type_t tag, tag_value_t value, ...);
+void nst_test_nua_destroy(nua_t *nua);
+
+#endif
