@@ -1,5 +1,5 @@
 #!/bin/sh
-# Install everything nst needs on Debian bookworm (run as root):
+# Install everything nst needs on Debian bookworm (run as root), then build:
 # the build, the Check/s2 regression suite (which compiles Sofia's own test
 # harness from the Debian source package), the demo and the interop tools.
 set -eu
@@ -26,3 +26,11 @@ apt-get install -q -y --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev check \
     dpkg-dev xz-utils ca-certificates valgrind
+
+# Build nst (the tests fetch Sofia's source themselves, into tests/sofia-src).
+cd "$(dirname "$0")/.."
+autoreconf -fi
+./configure --quiet
+make -j"$(nproc)"
+echo
+echo "nst is built. Run the demo with 'make demo', the tests with 'make check'."
