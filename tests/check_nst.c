@@ -80,6 +80,8 @@ static void teardown(void)
     nua_shutdown(nua);
     fail_unless_event(nua_r_shutdown, 200);
   }
+  s2_sip_flush_messages();   /* retransmissions the tests did not consume */
+  s2_flush_events();
   s2_nua_teardown();
   soa_destroy(peer_soa), peer_soa = NULL;
   su_home_unref(dialog->home), dialog = NULL;

@@ -65,11 +65,14 @@ rm -rf "$cache.tmp"
 mkdir -p "$(dirname "$cache")"
 if command -v dpkg-source >/dev/null 2>&1; then
     # Applies Debian's patches: the tree is exactly what was built.
+    # Unpacked inside $work: dpkg-source leaves the orig tarball beside its
+    # target directory.
     dsc=$(ls "$work"/*.dsc)
-    dpkg-source --no-check -x "$dsc" "$cache.tmp" >"$work/unpack.log" 2>&1 || {
+    dpkg-source --no-check -x "$dsc" "$work/tree" >"$work/unpack.log" 2>&1 || {
         cat "$work/unpack.log" >&2
         fail "dpkg-source -x failed."
     }
+    mv "$work/tree" "$cache.tmp"
 else
     mkdir -p "$cache.tmp"
     tar -xf "$work"/*.orig.tar.* -C "$cache.tmp" --strip-components=1 ||
