@@ -763,6 +763,16 @@ long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh)
   return refresh < expiry ? refresh : expiry;
 }
 
+sip_session_expires_t const *nst_session_expires(nst_t const *nst, sip_t const *sip)
+{
+  return nst ? slot(sip, nst->ns_se_offset) : NULL;
+}
+
+sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip)
+{
+  return nst ? slot(sip, nst->ns_min_se_offset) : NULL;
+}
+
 char const *nst_event_name(nst_event_t event)
 {
   switch (event) {

@@ -143,6 +143,16 @@ int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
  * expiry), or -1 when none is armed. */
 long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh);
 
+/** The Session-Expires header of @a sip, a message of an nua event.
+ *
+ * nst's parser keeps Session-Expires out of sip->sip_session_expires (that
+ * keeps nua's own engine dormant); this is where to read it. NULL if the
+ * message has none. */
+sip_session_expires_t const *nst_session_expires(nst_t const *nst, sip_t const *sip);
+
+/** The Min-SE header of @a sip (see nst_session_expires()), or NULL. */
+sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip);
+
 /** Name of an event, e.g. "nst_ev_negotiated". */
 char const *nst_event_name(nst_event_t event);
 

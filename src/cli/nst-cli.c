@@ -136,6 +136,28 @@ static void on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
         info->ni_refresher == nst_refresher_local ? "refresh" : "expiry BYE");
 }
 
+/* "Session-Expires: 90;refresher=uac, Min-SE: 90, Require: timer" */
+static void describe_timer_headers(cli_t const *cli, char const *what, sip_t const *sip)
+{
+  sip_session_expires_t const *x = nst_session_expires(cli->nst, sip);
+  sip_min_se_t const *min = nst_min_se(cli->nst, sip);
+  char buf[256];
+  size_t n = 0;
+
+  buf[0] = '\0';
+  if (x)
+    n += snprintf(buf + n, sizeof buf - n, "Session-Expires: %lu%s%s", x->x_delta,
+                  x->x_refresher ? ";refresher=" : "",
+                  x->x_refresher ? x->x_refresher : "");
+  if (min && n < sizeof buf)
+    n += snprintf(buf + n, sizeof buf - n, "%sMin-SE: %lu", n ? ", " : "", min->min_delta);
+  if (sip && sip_has_feature(sip->sip_supported, "timer") && n < sizeof buf)
+    n += snprintf(buf + n, sizeof buf - n, "%sSupported: timer", n ? ", " : "");
+  if (sip && sip_has_feature(sip->sip_require, "timer") && n < sizeof buf)
+    n += snprintf(buf + n, sizeof buf - n, "%sRequire: timer", n ? ", " : "");
+  say(cli, "%s: %s", what, n ? buf : "no session-timer headers");
+}
+
 static void on_nua_event(nua_event_t event, int status, char const *phrase,
                          nua_t *nua, nua_magic_t *magic, nua_handle_t *nh,
                          nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
@@ -143,13 +165,14 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
   cli_t *cli = (cli_t *)magic;
   int state = -1;
 
-  (void)nua, (void)hmagic, (void)sip;
+  (void)nua, (void)hmagic;
 
   switch (event) {
   case nua_i_invite:
     if (cli->call == NULL) {
       cli->call = nh;
-      say(cli, "incoming call, answering 200 OK");
+      describe_timer_headers(cli, "incoming INVITE", sip);
+      say(cli, "answering 200 OK");
       nst_respond(cli->nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(CLI_SDP), TAG_END());
     }
     else if (cli->call != nh) {
@@ -164,8 +187,10 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
       say(cli, "call failed: %03d %s", status, phrase);
       cli->failed = 1;
     }
-    else if (status >= 200)
+    else if (status >= 200) {
       say(cli, "call answered: %03d %s", status, phrase);
+      describe_timer_headers(cli, "  its 2xx", sip);
+    }
     break;
   case nua_i_state:
     tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());

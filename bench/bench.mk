@@ -1,0 +1,2 @@
+# Benchmarks (make bench): programs that print figures. Included from
+# Makefile.am.

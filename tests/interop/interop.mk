@@ -1,0 +1,2 @@
+# Interop suite (make check-interop): real SIP peers on loopback against
+# nst-cli. Included from Makefile.am.
