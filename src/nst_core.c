@@ -203,3 +203,60 @@ uint64_t nst_expiry_delay_ms(unsigned interval)
   uint64_t margin = ms / 3 < 32000u ? ms / 3 : 32000u;
   return ms - margin;
 }
+
+int nst_uac_after_422(nst_hdrs_t const *sent, unsigned min_se, unsigned retries,
+                      nst_hdrs_t *next)
+{
+  /* Section 7.3 (and pitfalls.md 3): retry only when the 422 names a
+   * Min-SE larger than what we offered (anything else would be answered 422
+   * again), and only a bounded number of times. */
+  if (min_se == 0 || min_se <= sent->se || retries >= NST_MAX_422_RETRIES)
+    return 0;
+
+  *next = *sent;
+  next->se = min_se;
+  next->min_se = max_u(sent->min_se, min_se);
+  return 1;
+}
+
+nst_failure_action_t nst_refresh_failure_action(int status, nst_method_t method)
+{
+  switch (status) {
+  case 408:   /* RFC 3261 12.2.1.2: the dialog is gone */
+  case 481:
+    return nst_fail_end_call;
+  case 422:
+    return nst_fail_raise_interval;
+  case 491:
+    return nst_fail_retry_glare;
+  case 405:   /* Method Not Allowed */
+  case 501:   /* Not Implemented */
+    return method == nst_method_update ? nst_fail_use_reinvite : nst_fail_retry_later;
+  default:    /* 488, 5xx, ...: the session lives on (pitfalls.md 6) */
+    return nst_fail_retry_later;
+  }
+}
+
+uint64_t nst_glare_delay_ms(int owns_call_id, double unit)
+{
+  if (unit < 0 || unit >= 1)
+    unit = 0;
+  /* RFC 3261 14.1: owner 2.1-4 s in units of 10 ms, else 0-2 s. */
+  if (owns_call_id)
+    return 2100u + (uint64_t)(unit * 191) * 10u;
+  return (uint64_t)(unit * 201) * 10u;
+}
+
+int64_t nst_refresh_retry_delay_ms(unsigned interval, uint64_t elapsed_ms)
+{
+  uint64_t deadline = nst_expiry_delay_ms(interval), delay;
+
+  if (elapsed_ms >= deadline)
+    return -1;
+  delay = (deadline - elapsed_ms) / 2;
+  if (delay < NST_MIN_RETRY_MS)
+    delay = NST_MIN_RETRY_MS;
+  if (elapsed_ms + delay >= deadline)
+    return -1;
+  return (int64_t)delay;
+}

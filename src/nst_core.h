@@ -92,4 +92,52 @@ uint64_t nst_refresh_delay_ms(unsigned interval);
  * interval - min(32, interval/3) (RFC 4028 section 10). */
 uint64_t nst_expiry_delay_ms(unsigned interval);
 
+/* ---------------------------------------------------------------------- */
+/* 422 Session Interval Too Small (RFC 4028 sections 6 and 7.3) */
+
+/** At most this many retries after 422 for one request. */
+#define NST_MAX_422_RETRIES 2
+
+/** Decide on a 422 to a request that offered @a sent.
+ *
+ * @a min_se is the 422's Min-SE (0 if it had none), @a retries the retries
+ * already made for this request. On 1 (retry), @a next is the request to
+ * send: Session-Expires and Min-SE raised to the 422's Min-SE. On 0 the
+ * UAC gives up: the 422 has no usable Min-SE, one not larger than what was
+ * offered (the peer would only answer 422 again), or too many retries. */
+int nst_uac_after_422(nst_hdrs_t const *sent, unsigned min_se, unsigned retries,
+                      nst_hdrs_t *next);
+
+/* ---------------------------------------------------------------------- */
+/* Refresh failures (RFC 4028 section 10, RFC 3261 sections 12.2.1.2, 14.1) */
+
+typedef enum nst_failure_action_e {
+  nst_fail_retry_later,     /**< keep the call; try again before expiry */
+  nst_fail_retry_glare,     /**< 491: try again after the 14.1 delay */
+  nst_fail_use_reinvite,    /**< 405/501 to UPDATE: re-INVITE from now on */
+  nst_fail_raise_interval,  /**< 422: raise to its Min-SE and retry */
+  nst_fail_end_call         /**< 408/481: the dialog is gone, BYE */
+} nst_failure_action_t;
+
+/** What to do when a refresh sent with @a method fails with @a status. */
+nst_failure_action_t nst_refresh_failure_action(int status, nst_method_t method);
+
+/** RFC 3261 section 14.1 delay before retrying after 491, in ms: 2.1-4 s
+ * if we own the Call-ID (we sent the initial INVITE), else 0-2 s.
+ * @a unit is a random number in [0, 1). */
+uint64_t nst_glare_delay_ms(int owns_call_id, double unit);
+
+/** When to try a failed refresh again, in ms from now (or -1: no more
+ * tries before the session ends).
+ *
+ * @a elapsed_ms is the time since the session was last refreshed. Tries go
+ * out while the peer still keeps the session, i.e. before
+ * nst_expiry_delay_ms(interval): each after half of what remains of that,
+ * and at least NST_MIN_RETRY_MS after the previous one, so a transient
+ * failure gets several chances without flooding the peer. */
+int64_t nst_refresh_retry_delay_ms(unsigned interval, uint64_t elapsed_ms);
+
+/** Smallest gap between two refresh attempts. */
+#define NST_MIN_RETRY_MS 2000u
+
 #endif /* NST_CORE_H */

@@ -59,6 +59,8 @@ typedef enum nst_event_e {
   nst_ev_refresh_sent,      /**< we sent a refresh (UPDATE or re-INVITE) */
   nst_ev_refresh_answered,  /**< our refresh got its final response */
   nst_ev_refresh_received,  /**< the peer refreshed the session */
+  nst_ev_refresh_failed,    /**< our refresh failed (ni_status says how);
+                                 nst retries, or ends the call on 408/481 */
   nst_ev_expired            /**< the session expired: nst sent BYE */
 } nst_event_t;
 

@@ -121,6 +121,10 @@ static void on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     say(cli, "refresh answered %d %s", info->ni_status,
         info->ni_phrase ? info->ni_phrase : "");
     break;
+  case nst_ev_refresh_failed:
+    say(cli, "refresh failed: %d %s", info->ni_status,
+        info->ni_phrase ? info->ni_phrase : "");
+    break;
   case nst_ev_refresh_received:
     say(cli, "refresh #%u received from peer, answered 200 (interval %u s, %s)",
         info->ni_refreshes, info->ni_interval, who(info->ni_refresher));

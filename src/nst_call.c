@@ -1,0 +1,669 @@
+/*
+ * nst - one call: sending, refreshing, answering, failures.
+ *
+ * The state of a call is "who refreshes" (local/remote), the interval and
+ * the Min-SE in force, and what is in flight. Every 2xx to an INVITE or
+ * UPDATE, in either direction, re-arms the timers through call_set_session().
+ */
+#include "config.h"
+
+#include "nst_priv.h"
+
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tagarg.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SU_LOG (nst_log)
+#include <sofia-sip/su_debug.h>
+
+/* RFC 4028 section 6 names the status "Session Interval Too Small". */
+#define NST_422 422, "Session Interval Too Small"
+
+/* RFC 4028 section 10 names no Reason for the expiry BYE; nua's own engine
+ * and most stacks send this one. */
+#define NST_EXPIRY_REASON "SIP;cause=408;text=\"Session timeout\""
+
+static void call_refresh_due(void *arg);
+static void call_expiry_due(void *arg);
+
+/* ---------------------------------------------------------------------- */
+/* Lookup and lifetime */
+
+nst_call_t *nst_call_find(nst_t const *nst, nua_handle_t const *nh)
+{
+  return nh ? g_hash_table_lookup(nst->ns_calls, nh) : NULL;
+}
+
+nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
+{
+  nst_call_t *call = nst_call_find(nst, nh);
+
+  if (call)
+    return call;
+
+  call = g_new0(nst_call_t, 1);
+  call->nc_nst = nst;
+  call->nc_nh = nua_handle_ref(nh);
+  call->nc_config = nst->ns_config;
+  if (nst_sched_init(&call->nc_refresh_timer, nst->ns_root) < 0 ||
+      nst_sched_init(&call->nc_expiry_timer, nst->ns_root) < 0)
+    SU_DEBUG_1(("nst: cannot create timers for call %p\n", (void *)nh));
+  g_hash_table_insert(nst->ns_calls, nh, call);
+  return call;
+}
+
+/* Hash-table value destructor: the timers go first, so that none can fire
+ * on a freed call. */
+void nst_call_free(gpointer data)
+{
+  nst_call_t *call = data;
+
+  nst_sched_deinit(&call->nc_refresh_timer);
+  nst_sched_deinit(&call->nc_expiry_timer);
+  su_free(NULL, call->nc_app_tags);
+  nua_handle_unref(call->nc_nh);
+  g_free(call);
+}
+
+static void call_forget(nst_call_t *call)
+{
+  g_hash_table_remove(call->nc_nst->ns_calls, call->nc_nh);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Telling the application */
+
+static nst_method_t call_refresh_method(nst_call_t const *call)
+{
+  if (call->nc_peer_allows_update && !call->nc_update_refused)
+    return nst_method_update;
+  return nst_method_invite;
+}
+
+void nst_call_info(nst_call_t const *call, int status, char const *phrase,
+                   nst_info_t *info)
+{
+  memset(info, 0, sizeof *info);
+  info->ni_interval = call->nc_session.interval;
+  info->ni_refresher = call->nc_session.refresher;
+  if (call->nc_session.refresher == nst_refresher_local)
+    info->ni_method = call_refresh_method(call);
+  info->ni_status = status;
+  info->ni_phrase = phrase;
+  info->ni_refreshes = call->nc_refreshes;
+}
+
+static void call_report(nst_call_t *call, nst_event_t event, int status,
+                        char const *phrase)
+{
+  nst_t *nst = call->nc_nst;
+  nst_info_t info;
+
+  nst_call_info(call, status, phrase, &info);
+  SU_DEBUG_5(("nst: %p %s interval=%u refresher=%s status=%d\n",
+              (void *)call->nc_nh, nst_event_name(event), info.ni_interval,
+              nst_refresher_name(info.ni_refresher), status));
+  if (nst->ns_ev_callback)
+    nst->ns_ev_callback(event, nst, call->nc_nh, nua_handle_magic(call->nc_nh),
+                        &info, nst->ns_ev_magic);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Timers */
+
+/* RFC 4028 section 10: the refresher refreshes at half the interval and
+ * gives up when the session expires; the other side sends BYE at
+ * interval - min(32, interval/3). */
+static void call_arm(nst_call_t *call)
+{
+  unsigned interval = call->nc_session.interval;
+
+  nst_sched_cancel(&call->nc_refresh_timer);
+  nst_sched_cancel(&call->nc_expiry_timer);
+  call->nc_refresh_waiting = 0;
+  call->nc_refreshed_at = su_now();
+
+  if (interval == 0)
+    return;
+
+  if (call->nc_session.refresher == nst_refresher_local) {
+    nst_sched_arm(&call->nc_refresh_timer, nst_refresh_delay_ms(interval),
+                  call_refresh_due, call);
+    nst_sched_arm(&call->nc_expiry_timer, (uint64_t)interval * 1000u,
+                  call_expiry_due, call);
+  }
+  else {
+    nst_sched_arm(&call->nc_expiry_timer, nst_expiry_delay_ms(interval),
+                  call_expiry_due, call);
+  }
+}
+
+/* The one place a session starts, changes or stops. */
+static void call_set_session(nst_call_t *call, nst_outcome_t const *session)
+{
+  call->nc_session = *session;
+  call->nc_established = 1;
+  call_arm(call);
+}
+
+static void call_note_peer(nst_call_t *call, sip_t const *sip)
+{
+  if (sip && sip->sip_allow)
+    call->nc_peer_allows_update =
+      sip_is_allowed(sip->sip_allow, sip_method_update, "UPDATE");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sending requests */
+
+/* Per-call configuration: the call's own, overridden by NSTTAG_* in tags. */
+static void call_config_from_tags(nst_call_t *call, tagi_t const *tags)
+{
+  nst_config_t cfg = call->nc_config;
+  char const *why;
+
+  tl_gets(tags,
+          NSTTAG_ENABLED_REF(cfg.enabled),
+          NSTTAG_SESSION_EXPIRES_REF(cfg.session_expires),
+          NSTTAG_MIN_SE_REF(cfg.min_se),
+          NSTTAG_REFRESHER_REF(cfg.refresher),
+          TAG_END());
+  if (nst_config_check(&cfg, &why) < 0) {
+    SU_DEBUG_1(("nst: call %p: NSTTAG_* ignored: %s\n", (void *)call->nc_nh, why));
+    return;
+  }
+  call->nc_config = cfg;
+}
+
+/* Every INVITE and UPDATE nst sends goes through here, with @a h as its
+ * timer headers.
+ *
+ * NUTAG_AUTOANSWER(0) makes nua hand re-INVITEs to us unanswered, and
+ * NUTAG_RETRY_COUNT(0) stops nua from resending a request unchanged after
+ * 422 (nua-integration.md sections 2 and 4); both stick to the handle. */
+static void call_send(nst_call_t *call, nst_method_t method, nst_hdrs_t const *h,
+                      tagi_t const *tags)
+{
+  nst_hdr_strs_t s;
+
+  call->nc_sent = *h;
+  nst_format_hdrs(h, &s);
+
+  if (method == nst_method_invite)
+    nua_invite(call->nc_nh,
+               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(0),
+               TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
+               TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
+               TAG_NEXT(tags));
+  else
+    nua_update(call->nc_nh,
+               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(0),
+               TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
+               TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
+               TAG_NEXT(tags));
+}
+
+static nst_hdrs_t call_request_hdrs(nst_call_t const *call)
+{
+  return nst_uac_request(&call->nc_config,
+                         call->nc_session.interval ? &call->nc_session : NULL);
+}
+
+/* An INVITE or UPDATE of the application's (initial call, hold, ...). */
+static void call_send_app(nst_call_t *call, nst_method_t method, tagi_t const *tags)
+{
+  nst_hdrs_t h;
+
+  if (!call->nc_established && method == nst_method_invite)
+    call->nc_caller = 1;        /* we place the call: we own the Call-ID */
+
+  call_config_from_tags(call, tags);
+  su_free(NULL, call->nc_app_tags);
+  call->nc_app_tags = tl_adup(NULL, tags);
+  call->nc_app_method = method;
+  call->nc_422_retries = 0;
+  h = call_request_hdrs(call);
+  call_send(call, method, &h, tags);
+}
+
+void nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
+{
+  ta_list ta;
+
+  if (nst == NULL || nh == NULL)
+    return;
+  ta_start(ta, tag, value);
+  call_send_app(nst_call_get(nst, nh), nst_method_invite, ta_args(ta));
+  (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
+}
+
+void nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
+{
+  ta_list ta;
+
+  if (nst == NULL || nh == NULL)
+    return;
+  ta_start(ta, tag, value);
+  call_send_app(nst_call_get(nst, nh), nst_method_update, ta_args(ta));
+  (void)ta_end(ta);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Refreshing (RFC 4028 sections 7.4 and 10) */
+
+/* Anything that a refresh must not cross: our own refresh, a request of
+ * the application's, or a re-INVITE of the peer's whose ACK is still due
+ * (RFC 3261 14.1: one offer/answer at a time; pitfalls.md 5). */
+static int call_busy(nst_call_t const *call)
+{
+  return call->nc_refreshing != nst_method_none ||
+         call->nc_app_method != nst_method_none ||
+         call->nc_peer_pending;
+}
+
+static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
+{
+  nst_method_t method = call_refresh_method(call);
+
+  call->nc_refreshing = method;
+  call->nc_hide_states = 1;
+
+  if (method == nst_method_update) {
+    /* No SDP: a refresh is no reason to renegotiate media (pitfalls.md 11). */
+    tagi_t const no_sdp[] = { { SIPTAG_PAYLOAD_STR("") }, { TAG_END() } };
+    call_send(call, method, h, no_sdp);
+  }
+  else {
+    call_send(call, method, h, NULL);
+  }
+}
+
+static void call_start_refresh(nst_call_t *call)
+{
+  nst_hdrs_t h = call_request_hdrs(call);
+
+  call->nc_refreshes++;
+  call->nc_422_retries = 0;
+  call_send_refresh(call, &h);
+  call_report(call, nst_ev_refresh_sent, 0, NULL);
+}
+
+static void call_refresh_due(void *arg)
+{
+  nst_call_t *call = arg;
+
+  if (call->nc_ending || !call->nc_session.interval)
+    return;
+  if (call_busy(call)) {
+    SU_DEBUG_5(("nst: %p refresh waits for a pending transaction\n",
+                (void *)call->nc_nh));
+    call->nc_refresh_waiting = 1;
+    return;
+  }
+  call_start_refresh(call);
+}
+
+/* Something pending ended: a refresh that came due meanwhile goes now. */
+static void call_idle(nst_call_t *call)
+{
+  if (call->nc_refresh_waiting && !call_busy(call) && !call->nc_ending) {
+    call->nc_refresh_waiting = 0;
+    call_start_refresh(call);
+  }
+}
+
+static void call_retry_refresh_in(nst_call_t *call, uint64_t ms)
+{
+  SU_DEBUG_5(("nst: %p refresh again in %llu ms\n", (void *)call->nc_nh,
+              (unsigned long long)ms));
+  nst_sched_arm(&call->nc_refresh_timer, ms, call_refresh_due, call);
+}
+
+/* End the call with BYE (nua gives it a fresh CSeq). */
+static void call_end(nst_call_t *call, char const *reason)
+{
+  call->nc_ending = 1;
+  nst_sched_cancel(&call->nc_refresh_timer);
+  nst_sched_cancel(&call->nc_expiry_timer);
+  nua_bye(call->nc_nh, SIPTAG_REASON_STR(reason), TAG_END());
+}
+
+/* RFC 4028 section 10: the session expired. */
+static void call_expiry_due(void *arg)
+{
+  nst_call_t *call = arg;
+
+  call_report(call, nst_ev_expired, 0, NULL);
+  call_end(call, NST_EXPIRY_REASON);
+}
+
+/* A failure response to our refresh. */
+static void call_refresh_failed(nst_call_t *call, nst_method_t method, int status,
+                                char const *phrase, sip_t const *sip)
+{
+  nst_failure_action_t action = nst_refresh_failure_action(status, method);
+  int64_t delay;
+  nst_hdrs_t next;
+
+  if (action == nst_fail_raise_interval) {
+    nst_hdrs_t resp = nst_read_hdrs(call->nc_nst, sip);
+
+    if (nst_uac_after_422(&call->nc_sent, resp.min_se, call->nc_422_retries, &next)) {
+      /* Section 7.4: the refresh goes again, raised, in the same dialog. */
+      call->nc_422_retries++;
+      call->nc_session.interval = next.se;
+      call->nc_session.min_se = next.min_se;
+      call_send_refresh(call, &next);
+      return;
+    }
+    action = nst_fail_retry_later;
+  }
+
+  call->nc_refreshing = nst_method_none;
+  if (method == nst_method_update)
+    call->nc_hide_states = 0;   /* no nua_i_state follows an SDP-less UPDATE */
+  call_report(call, nst_ev_refresh_failed, status, phrase);
+
+  switch (action) {
+  case nst_fail_use_reinvite:
+    /* pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
+    call->nc_update_refused = 1;
+    call_start_refresh(call);
+    break;
+  case nst_fail_retry_glare:
+    call_retry_refresh_in(call, nst_glare_delay_ms(call->nc_caller, g_random_double()));
+    break;
+  case nst_fail_end_call: {
+    char reason[80];
+    snprintf(reason, sizeof reason,
+             "SIP;cause=%d;text=\"Session refresh failed\"", status);
+    call_end(call, reason);
+    break;
+  }
+  default:
+    delay = nst_refresh_retry_delay_ms(call->nc_session.interval,
+                                       (uint64_t)su_duration(su_now(), call->nc_refreshed_at));
+    if (delay >= 0)
+      call_retry_refresh_in(call, (uint64_t)delay);
+    /* else: the expiry timer ends the call (section 10) */
+    break;
+  }
+}
+
+static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
+                                    int status, char const *phrase, sip_t const *sip)
+{
+  nst_hdrs_t resp;
+  nst_outcome_t o;
+
+  if (status >= 300) {
+    call_refresh_failed(call, method, status, phrase, sip);
+    return 0;
+  }
+
+  call->nc_refreshing = nst_method_none;
+  if (method == nst_method_update)
+    call->nc_hide_states = 0;
+  call_note_peer(call, sip);
+  resp = nst_read_hdrs(call->nc_nst, sip);
+  /* Section 7.2: the 2xx decides. A Session-Expires without refresher (a
+   * Grandstream PBX answers UPDATE that way) keeps the refresher we sent;
+   * a 2xx without Session-Expires turns the timer off. */
+  o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
+  call_set_session(call, &o);
+  call_report(call, nst_ev_refresh_answered, status, phrase);
+  call_idle(call);
+  return 0;
+}
+
+/* A final response to the application's INVITE or UPDATE. */
+static int call_on_app_response(nst_call_t *call, nst_method_t method,
+                                int status, char const *phrase, sip_t const *sip)
+{
+  nst_hdrs_t resp = nst_read_hdrs(call->nc_nst, sip), next;
+  nst_outcome_t o;
+
+  if (status == 422 && call->nc_app_method == method &&
+      nst_uac_after_422(&call->nc_sent, resp.min_se, call->nc_422_retries, &next)) {
+    /* Section 7.3: retry with the 422's Min-SE. */
+    call->nc_422_retries++;
+    call->nc_sent = next;
+    if (call->nc_established)
+      call_send(call, method, &next, call->nc_app_tags);
+    else
+      /* The failed INVITE ends its dialog: send it again once nua says so
+       * (on_i_state), out of the application's sight. */
+      call->nc_restarting = 1;
+    SU_DEBUG_5(("nst: %p 422: retrying with Session-Expires %u\n",
+                (void *)call->nc_nh, next.se));
+    return 0;
+  }
+
+  if (call->nc_app_method == method)
+    call->nc_app_method = nst_method_none;
+
+  if (status >= 300) {
+    if (status == 422)
+      SU_DEBUG_3(("nst: %p 422 %s: giving up (Min-SE %u, offered %u)\n",
+                  (void *)call->nc_nh, phrase, resp.min_se, call->nc_sent.se));
+    call_idle(call);
+    return 1;
+  }
+
+  call_note_peer(call, sip);
+  o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
+  call_set_session(call, &o);
+  call_report(call, nst_ev_negotiated, status, phrase);
+  call_idle(call);
+  return 1;
+}
+
+int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
+                         char const *phrase, sip_t const *sip)
+{
+  int ours = call->nc_refreshing != nst_method_none && call->nc_refreshing == method;
+
+  if (status < 200)
+    return !ours;
+  if (ours)
+    return call_on_refresh_response(call, method, status, phrase, sip);
+  return call_on_app_response(call, method, status, phrase, sip);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Answering */
+
+static void call_respond(nst_call_t *call, int status, char const *phrase,
+                         nst_outcome_t const *o, tagi_t const *extra)
+{
+  nst_hdrs_t h;
+  nst_hdr_strs_t s;
+
+  memset(&h, 0, sizeof h);
+  if (status == 422) {
+    h.min_se = o->min_se;       /* section 6: never below 90 */
+  }
+  else if (status >= 200 && status < 300 && o->interval) {
+    /* We are the server of this transaction. */
+    h.se = o->interval;
+    h.refresher = nst_label_for(o->refresher, 0);
+    h.require_timer = nst_uas_requires_timer(o);
+  }
+  nst_format_hdrs(&h, &s);
+
+  nua_respond(call->nc_nh, status, phrase,
+              NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(0),
+              TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
+              TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
+              TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
+              TAG_NEXT(extra));
+}
+
+void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
+                 tag_type_t tag, tag_value_t value, ...)
+{
+  nst_call_t *call;
+  nst_outcome_t o;
+  ta_list ta;
+
+  if (nst == NULL || nh == NULL)
+    return;
+
+  ta_start(ta, tag, value);
+  call = nst_call_find(nst, nh);
+  if (call == NULL || call->nc_established || status < 200 || status >= 300) {
+    /* Provisional, failure, or a call nst did not see: plain nua. */
+    nua_respond(nh, status, phrase, ta_tags(ta));
+    (void)ta_end(ta);
+    return;
+  }
+
+  call_config_from_tags(call, ta_args(ta));
+  o = nst_negotiate_uas(&call->nc_config, &call->nc_request, NULL);
+  if (o.reject)                 /* a per-call Min-SE above the offer */
+    memset(&o, 0, sizeof o);    /* too late for 422: answer without timer */
+  call_respond(call, status, phrase, &o, ta_args(ta));
+  (void)ta_end(ta);
+
+  call_set_session(call, &o);
+  call_report(call, nst_ev_negotiated, status, phrase);
+}
+
+static int call_reject_422(nst_call_t *call, nst_outcome_t const *o)
+{
+  tagi_t const with[] = { { NUTAG_WITH_THIS(call->nc_nst->ns_nua) }, { TAG_END() } };
+  call_respond(call, NST_422, o, with);
+  return 0;
+}
+
+/* A session refresh request from the peer (section 9): answer it 200 with
+ * the timer headers; it re-arms the timers. */
+static void call_accept_refresh(nst_call_t *call, nst_outcome_t const *o)
+{
+  tagi_t const with[] = { { NUTAG_WITH_THIS(call->nc_nst->ns_nua) }, { TAG_END() } };
+
+  call_respond(call, SIP_200_OK, o, with);
+  call->nc_refreshes++;
+  call_set_session(call, o);
+  call_report(call, nst_ev_refresh_received, 200, "OK");
+}
+
+int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
+                         sip_t const *sip)
+{
+  nst_hdrs_t req = nst_read_hdrs(nst, sip);
+  nst_outcome_t o;
+
+  if (call && call->nc_established) {
+    call_note_peer(call, sip);
+    o = nst_negotiate_uas(&call->nc_config, &req, &call->nc_session);
+    if (o.reject)
+      return call_reject_422(call, &o);
+    call->nc_peer_pending = 1;  /* until its ACK */
+    call_accept_refresh(call, &o);
+    return 1;
+  }
+
+  call = nst_call_get(nst, nh);
+  call->nc_request = req;
+  call_note_peer(call, sip);
+  o = nst_negotiate_uas(&call->nc_config, &req, NULL);
+  if (o.reject) {
+    /* The application never sees this attempt: the caller will retry with
+     * a larger interval, in a new transaction. */
+    call->nc_rejected = 1;
+    call_respond(call, NST_422, &o, NULL);
+    return 0;
+  }
+  return 1;
+}
+
+int nst_call_on_i_update(nst_call_t *call, sip_t const *sip)
+{
+  nst_t *nst = call->nc_nst;
+  nst_hdrs_t req = nst_read_hdrs(nst, sip);
+  nst_outcome_t o;
+
+  call_note_peer(call, sip);
+  if (!call->nc_established) {
+    /* An early UPDATE (preconditions): no session to refresh yet. */
+    nua_respond(call->nc_nh, SIP_200_OK, NUTAG_WITH_THIS(nst->ns_nua), TAG_END());
+    return 1;
+  }
+  o = nst_negotiate_uas(&call->nc_config, &req, &call->nc_session);
+  if (o.reject)
+    return call_reject_422(call, &o);
+  call_accept_refresh(call, &o);
+  return 1;
+}
+
+int nst_call_on_i_ack(nst_call_t *call)
+{
+  if (call->nc_peer_pending) {
+    call->nc_peer_pending = 0;
+    call_idle(call);
+  }
+  return 1;
+}
+
+/* nua_i_state: hide the states of our own refreshes and 422 retries (the
+ * application should not see its call "calling" again because a timer
+ * refreshed it), forget the call when it ends. */
+int nst_call_on_i_state(nst_call_t *call, int callstate)
+{
+  if (callstate == nua_callstate_terminated) {
+    nua_handle_t *nh = call->nc_nh;
+
+    if (call->nc_restarting) {
+      /* The INVITE answered 422 ended its dialog: send it again, raised. */
+      call_send(call, nst_method_invite, &call->nc_sent, call->nc_app_tags);
+      return 0;
+    }
+    if (call->nc_rejected) {
+      /* The application never saw this handle: ours to destroy. */
+      nua_handle_ref(nh);
+      call_forget(call);
+      nua_handle_destroy(nh);
+      nua_handle_unref(nh);
+      return 0;
+    }
+    call_forget(call);
+    return 1;
+  }
+
+  if (call->nc_rejected)
+    return 0;
+
+  if (call->nc_restarting) {
+    if (callstate == nua_callstate_calling)
+      call->nc_restarting = 0;  /* the application saw "calling" already */
+    return 0;
+  }
+
+  if (call->nc_hide_states) {
+    if (callstate == nua_callstate_ready && call->nc_refreshing == nst_method_none)
+      call->nc_hide_states = 0;
+    return 0;
+  }
+
+  if (callstate == nua_callstate_ready && call->nc_peer_pending) {
+    call->nc_peer_pending = 0;
+    call_idle(call);
+  }
+  return 1;
+}
+
+int nst_call_on_i_active(nst_call_t *call)
+{
+  return !call->nc_hide_states && !call->nc_restarting && !call->nc_rejected;
+}
+
+int nst_call_on_i_terminated(nst_call_t *call)
+{
+  return !call->nc_restarting && !call->nc_rejected;
+}

@@ -1,0 +1,99 @@
+/*
+ * nst - internal declarations shared by the glue's files.
+ *
+ *   nst.c         the module: creation, the nua callback, public getters
+ *   nst_call.c    one call: sending, refreshing, answering, failures
+ *   nst_parser.c  the SIP parser that keeps nua's engine dormant, and the
+ *                 timer headers in and out
+ */
+#ifndef NST_PRIV_H
+#define NST_PRIV_H
+
+#include "nst_core.h"
+#include "nst_sched.h"
+
+#include <nst/nst.h>
+
+#include <sofia-sip/msg_mclass.h>
+
+#include <glib.h>
+
+typedef struct nst_call_s nst_call_t;
+
+struct nst_s {
+  su_home_t          ns_home[1];
+  su_root_t         *ns_root;
+  nua_t             *ns_nua;
+  msg_mclass_t      *ns_mclass;     /* malloc'd; outlives the nua */
+  unsigned short     ns_se_offset;  /* where Session-Expires lands in sip_t */
+  unsigned short     ns_min_se_offset;
+  nst_config_t       ns_config;
+  nua_callback_f     ns_app_callback;
+  nua_magic_t       *ns_app_magic;
+  nst_callback_f    *ns_ev_callback;
+  void              *ns_ev_magic;
+  GHashTable        *ns_calls;      /* nua_handle_t * -> nst_call_t * */
+};
+
+struct nst_call_s {
+  nst_t             *nc_nst;
+  nua_handle_t      *nc_nh;          /* we hold a reference */
+  nst_config_t       nc_config;
+  nst_outcome_t      nc_session;     /* the running session (interval 0: none) */
+  su_time_t          nc_refreshed_at;/* when it was last (re)armed */
+  nst_hdrs_t         nc_sent;        /* what our latest request offered */
+  nst_hdrs_t         nc_request;     /* the peer's initial INVITE */
+  tagi_t            *nc_app_tags;    /* the application's latest INVITE/UPDATE
+                                        tags, to send it again after 422 */
+  nst_method_t       nc_app_method;  /* ... and its method (none: none pending) */
+  unsigned           nc_422_retries; /* for the request in flight */
+  unsigned           nc_refreshes;
+  nst_method_t       nc_refreshing;  /* our own refresh in flight */
+  unsigned           nc_caller:1;    /* we sent the initial INVITE */
+  unsigned           nc_established:1;
+  unsigned           nc_peer_allows_update:1;
+  unsigned           nc_update_refused:1; /* 405/501 to UPDATE seen */
+  unsigned           nc_rejected:1;  /* we answered the initial INVITE 422 */
+  unsigned           nc_restarting:1;/* initial INVITE sent again after 422 */
+  unsigned           nc_peer_pending:1; /* peer's re-INVITE awaits its ACK */
+  unsigned           nc_refresh_waiting:1; /* a refresh came due meanwhile */
+  unsigned           nc_hide_states:1;  /* hide nua_i_state of our refresh */
+  unsigned           nc_ending:1;    /* nst sent BYE */
+  nst_sched_timer_t  nc_refresh_timer;
+  nst_sched_timer_t  nc_expiry_timer;
+};
+
+/* nst_parser.c */
+msg_mclass_t *nst_parser_create(unsigned short *se_offset,
+                                unsigned short *min_se_offset);
+void const *nst_parser_slot(sip_t const *sip, unsigned short offset);
+nst_hdrs_t nst_read_hdrs(nst_t const *nst, sip_t const *sip);
+
+/** Timer headers formatted for SIPTAG_*_STR() (empty string: leave out). */
+typedef struct nst_hdr_strs_s {
+  char se[64];
+  char min_se[24];
+  int  require_timer;
+} nst_hdr_strs_t;
+
+void nst_format_hdrs(nst_hdrs_t const *h, nst_hdr_strs_t *s);
+
+/* nst_call.c */
+nst_call_t *nst_call_find(nst_t const *nst, nua_handle_t const *nh);
+nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh);
+void nst_call_free(gpointer call);
+void nst_call_info(nst_call_t const *call, int status, char const *phrase,
+                   nst_info_t *info);
+
+/** Each returns 1 if the event goes on to the application. */
+int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
+                         sip_t const *sip);
+int nst_call_on_i_update(nst_call_t *call, sip_t const *sip);
+int nst_call_on_i_ack(nst_call_t *call);
+int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
+                         char const *phrase, sip_t const *sip);
+int nst_call_on_i_state(nst_call_t *call, int callstate);
+int nst_call_on_i_active(nst_call_t *call);
+int nst_call_on_i_terminated(nst_call_t *call);
+
+#endif /* NST_PRIV_H */
