@@ -61,6 +61,11 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
     return call ? nst_call_on_response(call, nst_method_invite, *status, *phrase, sip) : 1;
   case nua_r_update:
     return call ? nst_call_on_response(call, nst_method_update, *status, *phrase, sip) : 1;
+  case nua_r_method:
+    /* Our refresh UPDATEs go out as extension requests (nst_call.c). */
+    if (call && call->nc_refreshing == nst_method_update)
+      return nst_call_on_response(call, nst_method_update, *status, *phrase, sip);
+    return 1;
   case nua_i_state:
     return call ? nst_call_on_i_state(call, callstate_of(tags)) : 1;
   case nua_i_active:
@@ -84,6 +89,8 @@ static void nst_callback(nua_event_t event, int status, char const *phrase,
   nst_t *nst = (nst_t *)magic;
 
   (void)nua;
+  SU_DEBUG_9(("nst: event %s %d %s (sip %p)\n", nua_event_name(event), status,
+              phrase ? phrase : "", (void *)sip));
   if (dispatch(nst, event, &status, &phrase, nh, sip, tags) && nst->ns_app_callback)
     nst->ns_app_callback(event, status, phrase, nst->ns_nua, nst->ns_app_magic,
                          nh, hmagic, sip, tags);

@@ -30,6 +30,7 @@
 
 static void call_refresh_due(void *arg);
 static void call_expiry_due(void *arg);
+static void call_next_due(void *arg);
 
 /* ---------------------------------------------------------------------- */
 /* Lookup and lifetime */
@@ -46,12 +47,16 @@ nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
   if (call)
     return call;
 
-  call = g_new0(nst_call_t, 1);
+  call = su_home_new(sizeof *call);
+  if (call == NULL)
+    return NULL;
   call->nc_nst = nst;
   call->nc_nh = nua_handle_ref(nh);
   call->nc_config = nst->ns_config;
+  call->nc_app_state = -1;
   if (nst_sched_init(&call->nc_refresh_timer, nst->ns_root) < 0 ||
-      nst_sched_init(&call->nc_expiry_timer, nst->ns_root) < 0)
+      nst_sched_init(&call->nc_expiry_timer, nst->ns_root) < 0 ||
+      nst_sched_init(&call->nc_next_timer, nst->ns_root) < 0)
     SU_DEBUG_1(("nst: cannot create timers for call %p\n", (void *)nh));
   g_hash_table_insert(nst->ns_calls, nh, call);
   return call;
@@ -65,9 +70,9 @@ void nst_call_free(gpointer data)
 
   nst_sched_deinit(&call->nc_refresh_timer);
   nst_sched_deinit(&call->nc_expiry_timer);
-  su_free(NULL, call->nc_app_tags);
+  nst_sched_deinit(&call->nc_next_timer);
   nua_handle_unref(call->nc_nh);
-  g_free(call);
+  su_home_unref(call->nc_home);
 }
 
 static void call_forget(nst_call_t *call)
@@ -183,26 +188,49 @@ static void call_config_from_tags(nst_call_t *call, tagi_t const *tags)
 /* Every INVITE and UPDATE nst sends goes through here, with @a h as its
  * timer headers.
  *
- * NUTAG_AUTOANSWER(0) makes nua hand re-INVITEs to us unanswered, and
- * NUTAG_RETRY_COUNT(0) stops nua from resending a request unchanged after
- * 422 (nua-integration.md sections 2 and 4); both stick to the handle. */
-static void call_send(nst_call_t *call, nst_method_t method, nst_hdrs_t const *h,
-                      tagi_t const *tags)
+ * NUTAG_AUTOANSWER(0) makes nua hand re-INVITEs to us unanswered
+ * (nua-integration.md section 2). NUTAG_RETRY_COUNT(1) limits nua's own
+ * restart after 422, which resends the request unchanged, to one (section
+ * 4); 0 would stop it too, but would also keep nua from storing a 401/407
+ * challenge, and nua_authenticate() would then have nothing to answer.
+ * Both stick to the handle. 
+ *
+ * Our SDP-less refresh UPDATE goes out as an extension request
+ * (nua_method()), outside nua's session usage: nua would otherwise end the
+ * call with BYE on any 5xx to it (its dialog-usage rules), where RFC 4028
+ * keeps the session until it expires, and would destroy the dialog on
+ * 408/481 before we can send the BYE section 10 asks for. */
+#define NST_NUA_RETRY_COUNT 1
+
+typedef enum nst_send_as_e {
+  nst_send_session,          /* nua_invite() / nua_update() */
+  nst_send_refresh_update    /* nua_method("UPDATE") */
+} nst_send_as_t;
+
+static void call_send(nst_call_t *call, nst_method_t method, nst_send_as_t as,
+                      nst_hdrs_t const *h, tagi_t const *tags)
 {
   nst_hdr_strs_t s;
 
   call->nc_sent = *h;
   nst_format_hdrs(h, &s);
 
-  if (method == nst_method_invite)
+  if (as == nst_send_refresh_update)
+    nua_method(call->nc_nh,
+               NUTAG_METHOD("UPDATE"), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
+               SIPTAG_SUPPORTED_STR("timer"),
+               TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
+               TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
+               TAG_NEXT(tags));
+  else if (method == nst_method_invite)
     nua_invite(call->nc_nh,
-               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(0),
+               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
                TAG_NEXT(tags));
   else
     nua_update(call->nc_nh,
-               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(0),
+               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
                TAG_NEXT(tags));
@@ -215,20 +243,30 @@ static nst_hdrs_t call_request_hdrs(nst_call_t const *call)
 }
 
 /* An INVITE or UPDATE of the application's (initial call, hold, ...). */
-static void call_send_app(nst_call_t *call, nst_method_t method, tagi_t const *tags)
+static void call_send_app(nst_t *nst, nua_handle_t *nh, nst_method_t method,
+                          tagi_t const *tags)
 {
+  nst_call_t *call = nst_call_get(nst, nh);
   nst_hdrs_t h;
+
+  if (call == NULL) {           /* out of memory: at least the request goes */
+    if (method == nst_method_invite)
+      nua_invite(nh, TAG_NEXT(tags));
+    else
+      nua_update(nh, TAG_NEXT(tags));
+    return;
+  }
 
   if (!call->nc_established && method == nst_method_invite)
     call->nc_caller = 1;        /* we place the call: we own the Call-ID */
 
   call_config_from_tags(call, tags);
-  su_free(NULL, call->nc_app_tags);
-  call->nc_app_tags = tl_adup(NULL, tags);
+  su_free(call->nc_home, call->nc_app_tags);
+  call->nc_app_tags = tl_adup(call->nc_home, tags);
   call->nc_app_method = method;
   call->nc_422_retries = 0;
   h = call_request_hdrs(call);
-  call_send(call, method, &h, tags);
+  call_send(call, method, nst_send_session, &h, tags);
 }
 
 void nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
@@ -238,7 +276,7 @@ void nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value,
   if (nst == NULL || nh == NULL)
     return;
   ta_start(ta, tag, value);
-  call_send_app(nst_call_get(nst, nh), nst_method_invite, ta_args(ta));
+  call_send_app(nst, nh, nst_method_invite, ta_args(ta));
   (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
 }
 
@@ -249,7 +287,7 @@ void nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value,
   if (nst == NULL || nh == NULL)
     return;
   ta_start(ta, tag, value);
-  call_send_app(nst_call_get(nst, nh), nst_method_update, ta_args(ta));
+  call_send_app(nst, nh, nst_method_update, ta_args(ta));
   (void)ta_end(ta);
 }
 
@@ -271,15 +309,15 @@ static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
   nst_method_t method = call_refresh_method(call);
 
   call->nc_refreshing = method;
-  call->nc_hide_states = 1;
-
   if (method == nst_method_update) {
     /* No SDP: a refresh is no reason to renegotiate media (pitfalls.md 11). */
-    tagi_t const no_sdp[] = { { SIPTAG_PAYLOAD_STR("") }, { TAG_END() } };
-    call_send(call, method, h, no_sdp);
+    call_send(call, method, nst_send_refresh_update, h, NULL);
   }
   else {
-    call_send(call, method, h, NULL);
+    /* A re-INVITE is an offer/answer of nua's session: it reports call
+     * states, which the application must not see (on_i_state). */
+    call->nc_hide_states = 1;
+    call_send(call, method, nst_send_session, h, NULL);
   }
 }
 
@@ -308,12 +346,19 @@ static void call_refresh_due(void *arg)
   call_start_refresh(call);
 }
 
+/* Do @a step as soon as the event being handled is done with. */
+static void call_next(nst_call_t *call, enum nst_next_step_e step)
+{
+  call->nc_next = step;
+  nst_sched_arm(&call->nc_next_timer, 0, call_next_due, call);
+}
+
 /* Something pending ended: a refresh that came due meanwhile goes now. */
 static void call_idle(nst_call_t *call)
 {
   if (call->nc_refresh_waiting && !call_busy(call) && !call->nc_ending) {
     call->nc_refresh_waiting = 0;
-    call_start_refresh(call);
+    call_next(call, nst_next_refresh);
   }
 }
 
@@ -330,7 +375,34 @@ static void call_end(nst_call_t *call, char const *reason)
   call->nc_ending = 1;
   nst_sched_cancel(&call->nc_refresh_timer);
   nst_sched_cancel(&call->nc_expiry_timer);
-  nua_bye(call->nc_nh, SIPTAG_REASON_STR(reason), TAG_END());
+  snprintf(call->nc_bye_reason, sizeof call->nc_bye_reason, "%s", reason);
+  call_next(call, nst_next_bye);
+}
+
+static void call_next_due(void *arg)
+{
+  nst_call_t *call = arg;
+  enum nst_next_step_e step = call->nc_next;
+
+  call->nc_next = nst_next_none;
+  switch (step) {
+  case nst_next_refresh:
+    if (!call_busy(call) && !call->nc_ending)
+      call_start_refresh(call);
+    break;
+  case nst_next_resend_refresh:
+    call_send_refresh(call, &call->nc_sent);
+    break;
+  case nst_next_resend_app:
+    call_send(call, call->nc_resend_method, nst_send_session, &call->nc_sent,
+              call->nc_app_tags);
+    break;
+  case nst_next_bye:
+    nua_bye(call->nc_nh, SIPTAG_REASON_STR(call->nc_bye_reason), TAG_END());
+    break;
+  case nst_next_none:
+    break;
+  }
 }
 
 /* RFC 4028 section 10: the session expired. */
@@ -358,22 +430,21 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
       call->nc_422_retries++;
       call->nc_session.interval = next.se;
       call->nc_session.min_se = next.min_se;
-      call_send_refresh(call, &next);
+      call->nc_sent = next;
+      call_next(call, nst_next_resend_refresh);
       return;
     }
     action = nst_fail_retry_later;
   }
 
   call->nc_refreshing = nst_method_none;
-  if (method == nst_method_update)
-    call->nc_hide_states = 0;   /* no nua_i_state follows an SDP-less UPDATE */
   call_report(call, nst_ev_refresh_failed, status, phrase);
 
   switch (action) {
   case nst_fail_use_reinvite:
     /* pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
     call->nc_update_refused = 1;
-    call_start_refresh(call);
+    call_next(call, nst_next_refresh);
     break;
   case nst_fail_retry_glare:
     call_retry_refresh_in(call, nst_glare_delay_ms(call->nc_caller, g_random_double()));
@@ -407,8 +478,6 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
   }
 
   call->nc_refreshing = nst_method_none;
-  if (method == nst_method_update)
-    call->nc_hide_states = 0;
   call_note_peer(call, sip);
   resp = nst_read_hdrs(call->nc_nst, sip);
   /* Section 7.2: the 2xx decides. A Session-Expires without refresher (a
@@ -433,16 +502,27 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
     /* Section 7.3: retry with the 422's Min-SE. */
     call->nc_422_retries++;
     call->nc_sent = next;
-    if (call->nc_established)
-      call_send(call, method, &next, call->nc_app_tags);
-    else
+    if (call->nc_established) {
+      call->nc_resend_method = method;
+      call_next(call, nst_next_resend_app);
+    }
+    else {
       /* The failed INVITE ends its dialog: send it again once nua says so
-       * (on_i_state), out of the application's sight. */
+       * (on_i_state), out of the application's sight, with the same
+       * Call-ID and From tag (section 7.3, RFC 3261 8.1.3.5). */
       call->nc_restarting = 1;
+      call->nc_call_id = sip_call_id_dup(call->nc_home, sip->sip_call_id);
+      call->nc_from = sip_from_dup(call->nc_home, sip->sip_from);
+    }
     SU_DEBUG_5(("nst: %p 422: retrying with Session-Expires %u\n",
                 (void *)call->nc_nh, next.se));
     return 0;
   }
+
+  /* A challenge is not the end of the request: the application answers it
+   * with nua_authenticate(), and nua sends it again. */
+  if (status == 401 || status == 407)
+    return 1;
 
   if (call->nc_app_method == method)
     call->nc_app_method = nst_method_none;
@@ -468,6 +548,10 @@ int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
 {
   int ours = call->nc_refreshing != nst_method_none && call->nc_refreshing == method;
 
+  /* nua resending our request after 422 on its own (see call_send()):
+   * nothing the application needs to hear about. */
+  if (status == 100 && phrase && strcmp(phrase, "Re-Negotiating Session Timer") == 0)
+    return 0;
   if (status < 200)
     return !ours;
   if (ours)
@@ -497,7 +581,7 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
   nst_format_hdrs(&h, &s);
 
   nua_respond(call->nc_nh, status, phrase,
-              NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(0),
+              NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
               TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
               TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
               TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
@@ -570,6 +654,8 @@ int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
   }
 
   call = nst_call_get(nst, nh);
+  if (call == NULL)
+    return 1;
   call->nc_request = req;
   call_note_peer(call, sip);
   o = nst_negotiate_uas(&call->nc_config, &req, NULL);
@@ -621,7 +707,13 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
 
     if (call->nc_restarting) {
       /* The INVITE answered 422 ended its dialog: send it again, raised. */
-      call_send(call, nst_method_invite, &call->nc_sent, call->nc_app_tags);
+      tagi_t const same_dialog[] = {
+        { SIPTAG_CALL_ID(call->nc_call_id) },
+        { SIPTAG_FROM(call->nc_from) },
+        { TAG_NEXT(call->nc_app_tags) }
+      };
+      call_send(call, nst_method_invite, nst_send_session, &call->nc_sent,
+                same_dialog);
       return 0;
     }
     if (call->nc_rejected) {
@@ -655,6 +747,12 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
     call->nc_peer_pending = 0;
     call_idle(call);
   }
+
+  /* nua's own restart after 422 reports "calling" once more: the
+   * application sees each state once. */
+  if (callstate == call->nc_app_state)
+    return 0;
+  call->nc_app_state = callstate;
   return 1;
 }
 

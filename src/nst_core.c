@@ -140,12 +140,17 @@ nst_outcome_t nst_negotiate_uas(nst_config_t const *cfg, nst_hdrs_t const *reque
    * Min-SE, and never below 90 (sections 4 and 9). */
   floor = max_u(max_u(request->min_se, cfg->min_se), NST_MIN_SE_FLOOR);
 
-  if (request->se) {
-    if (request->se < cfg->min_se && request->supported_timer) {
+  if (request->se && request->se < cfg->min_se) {
+    if (request->supported_timer) {
       /* Section 9: too small, and the UAC understands 422. */
       o.reject = 422;
       return o;
     }
+    /* A proxy inserted it for a UAC that cannot understand 422: raise it
+     * to our Min-SE instead (erratum 1687, as section 8.1 has proxies do). */
+    o.interval = floor;
+  }
+  else if (request->se) {
     /* Section 9: copy the value, reduce it if we prefer a shorter one but
      * never below the floor, and never increase it. */
     o.interval = min_u(request->se, max_u(cfg->session_expires, floor));

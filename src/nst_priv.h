@@ -36,6 +36,7 @@ struct nst_s {
 };
 
 struct nst_call_s {
+  su_home_t          nc_home[1];     /* owns what the call keeps */
   nst_t             *nc_nst;
   nua_handle_t      *nc_nh;          /* we hold a reference */
   nst_config_t       nc_config;
@@ -45,9 +46,12 @@ struct nst_call_s {
   nst_hdrs_t         nc_request;     /* the peer's initial INVITE */
   tagi_t            *nc_app_tags;    /* the application's latest INVITE/UPDATE
                                         tags, to send it again after 422 */
+  sip_call_id_t     *nc_call_id;     /* of an initial INVITE answered 422, */
+  sip_from_t        *nc_from;        /* which the retry keeps (RFC 4028 7.3) */
   nst_method_t       nc_app_method;  /* ... and its method (none: none pending) */
   unsigned           nc_422_retries; /* for the request in flight */
   unsigned           nc_refreshes;
+  int                nc_app_state;   /* the last call state the application saw */
   nst_method_t       nc_refreshing;  /* our own refresh in flight */
   unsigned           nc_caller:1;    /* we sent the initial INVITE */
   unsigned           nc_established:1;
@@ -61,6 +65,18 @@ struct nst_call_s {
   unsigned           nc_ending:1;    /* nst sent BYE */
   nst_sched_timer_t  nc_refresh_timer;
   nst_sched_timer_t  nc_expiry_timer;
+  /* What to do next, from a 0 ms timer: nua must finish the transaction
+   * whose event we are in before the handle takes another request. */
+  enum nst_next_step_e {
+    nst_next_none = 0,
+    nst_next_refresh,        /* start a refresh */
+    nst_next_resend_refresh, /* our refresh again, with nc_sent (422) */
+    nst_next_resend_app,     /* the application's request again (422) */
+    nst_next_bye             /* end the call, Reason nc_bye_reason */
+  }                  nc_next;
+  nst_method_t       nc_resend_method;
+  char               nc_bye_reason[80];
+  nst_sched_timer_t  nc_next_timer;
 };
 
 /* nst_parser.c */

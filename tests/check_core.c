@@ -243,6 +243,16 @@ START_TEST(rfc4028_9_uac_without_timer_support_uas_refreshes)
 }
 END_TEST
 
+START_TEST(rfc4028_9_erratum_1687_small_se_without_supported_is_raised)
+{
+  nst_hdrs_t req = request(60, nst_label_none, 0, 0);
+  nst_outcome_t o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_int_eq(o.reject, 0);              /* 422 would fail the call */
+  ck_assert_uint_eq(o.interval, 90);
+  ck_assert_int_eq(o.refresher, nst_refresher_local);
+}
+END_TEST
+
 START_TEST(rfc4028_9_disabled_uas_runs_no_timer)
 {
   nst_hdrs_t req = request(1800, nst_label_uac, 90, 1);
@@ -283,6 +293,77 @@ START_TEST(rfc4028_10_expiry_is_interval_minus_min_32_third)
 }
 END_TEST
 
+/* ---- section 7.3 (422) ---- */
+
+START_TEST(rfc4028_7_3_422_raises_se_and_min_se)
+{
+  nst_hdrs_t sent = nst_uac_request(&cfg, NULL), next;
+  ck_assert_int_eq(nst_uac_after_422(&sent, 2000, 0, &next), 1);
+  ck_assert_uint_eq(next.se, 2000);
+  ck_assert_uint_eq(next.min_se, 2000);
+  ck_assert_int_eq(next.supported_timer, 1);
+}
+END_TEST
+
+START_TEST(rfc4028_7_3_422_without_larger_min_se_gives_up)
+{
+  nst_hdrs_t sent = nst_uac_request(&cfg, NULL), next;
+  ck_assert_int_eq(nst_uac_after_422(&sent, 0, 0, &next), 0);      /* no Min-SE */
+  ck_assert_int_eq(nst_uac_after_422(&sent, 1800, 0, &next), 0);   /* not larger */
+  ck_assert_int_eq(nst_uac_after_422(&sent, 90, 0, &next), 0);     /* smaller */
+}
+END_TEST
+
+START_TEST(rfc4028_7_3_422_retries_are_bounded)
+{
+  nst_hdrs_t sent = nst_uac_request(&cfg, NULL), next;
+  ck_assert_int_eq(nst_uac_after_422(&sent, 2000, NST_MAX_422_RETRIES - 1, &next), 1);
+  ck_assert_int_eq(nst_uac_after_422(&sent, 2000, NST_MAX_422_RETRIES, &next), 0);
+}
+END_TEST
+
+/* ---- section 10: refresh failures ---- */
+
+START_TEST(rfc4028_10_failure_actions)
+{
+  ck_assert_int_eq(nst_refresh_failure_action(408, nst_method_update), nst_fail_end_call);
+  ck_assert_int_eq(nst_refresh_failure_action(481, nst_method_invite), nst_fail_end_call);
+  ck_assert_int_eq(nst_refresh_failure_action(491, nst_method_invite), nst_fail_retry_glare);
+  ck_assert_int_eq(nst_refresh_failure_action(422, nst_method_update), nst_fail_raise_interval);
+  ck_assert_int_eq(nst_refresh_failure_action(405, nst_method_update), nst_fail_use_reinvite);
+  ck_assert_int_eq(nst_refresh_failure_action(501, nst_method_update), nst_fail_use_reinvite);
+  ck_assert_int_eq(nst_refresh_failure_action(501, nst_method_invite), nst_fail_retry_later);
+  ck_assert_int_eq(nst_refresh_failure_action(488, nst_method_invite), nst_fail_retry_later);
+  ck_assert_int_eq(nst_refresh_failure_action(500, nst_method_update), nst_fail_retry_later);
+  ck_assert_int_eq(nst_refresh_failure_action(503, nst_method_update), nst_fail_retry_later);
+}
+END_TEST
+
+START_TEST(rfc3261_14_1_glare_delays)
+{
+  ck_assert_uint_eq(nst_glare_delay_ms(1, 0.0), 2100);
+  ck_assert_uint_le(nst_glare_delay_ms(1, 0.999999), 4000);
+  ck_assert_uint_ge(nst_glare_delay_ms(1, 0.999999), 3990);
+  ck_assert_uint_eq(nst_glare_delay_ms(0, 0.0), 0);
+  ck_assert_uint_le(nst_glare_delay_ms(0, 0.999999), 2000);
+  ck_assert_uint_ge(nst_glare_delay_ms(0, 0.999999), 1990);
+  ck_assert_uint_eq(nst_glare_delay_ms(1, 5.0), 2100);   /* out of range */
+}
+END_TEST
+
+START_TEST(rfc4028_10_retry_after_failure_halves_what_remains)
+{
+  /* 90 s: the peer gives up at 60 s. Failed at 45 s: again at 52.5 s. */
+  ck_assert_int_eq(nst_refresh_retry_delay_ms(90, 45000), 7500);
+  ck_assert_int_eq(nst_refresh_retry_delay_ms(90, 52500), 3750);
+  ck_assert_int_eq(nst_refresh_retry_delay_ms(90, 56250), 2000);  /* floor */
+  ck_assert_int_eq(nst_refresh_retry_delay_ms(90, 58250), -1);    /* too late */
+  ck_assert_int_eq(nst_refresh_retry_delay_ms(90, 61000), -1);
+  /* 1800 s: the peer gives up at 1768 s. */
+  ck_assert_int_eq(nst_refresh_retry_delay_ms(1800, 900000), 434000);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
   Suite *s = suite_create("nst negotiation core");
@@ -317,8 +398,22 @@ static Suite *core_suite(void)
   tcase_add_test(tc, rfc4028_9_uas_never_increases);
   tcase_add_test(tc, rfc4028_9_min_se_only_request_raises_interval);
   tcase_add_test(tc, rfc4028_9_uac_without_timer_support_uas_refreshes);
+  tcase_add_test(tc, rfc4028_9_erratum_1687_small_se_without_supported_is_raised);
   tcase_add_test(tc, rfc4028_9_disabled_uas_runs_no_timer);
   tcase_add_test(tc, rfc4028_9_refresh_without_label_keeps_refresher);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("7.3 422");
+  tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_add_test(tc, rfc4028_7_3_422_raises_se_and_min_se);
+  tcase_add_test(tc, rfc4028_7_3_422_without_larger_min_se_gives_up);
+  tcase_add_test(tc, rfc4028_7_3_422_retries_are_bounded);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("10 failures");
+  tcase_add_test(tc, rfc4028_10_failure_actions);
+  tcase_add_test(tc, rfc3261_14_1_glare_delays);
+  tcase_add_test(tc, rfc4028_10_retry_after_failure_halves_what_remains);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("10 timing");

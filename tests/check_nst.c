@@ -11,7 +11,7 @@
 
 #undef NDEBUG
 
-#include "s2_glue.h"
+#include "s2_helpers.h"
 
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -20,313 +20,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* s2check.h's tcase_add_test() passes a Check 0.15 `const TTest *` where
- * the harness declares a TFun: route it through our glue with the right
- * type (and the selection by name on the command line). */
-#undef tcase_add_test
-#define tcase_add_test(tc, tf) nst_tcase_add_test((tc), (tf), #tf)
-
-#define CRLF "\r\n"
-#define NUA_SDP "m=audio 5004 RTP/AVP 0 8"
-#define PEER_SDP "m=audio 5008 RTP/AVP 8 0" CRLF
-#define ALLOW_WITH_UPDATE "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE"
-#define ALLOW_WITHOUT_UPDATE "INVITE, ACK, BYE, CANCEL, OPTIONS"
-
-static nua_t *nua;
-static soa_session_t *peer_soa;
-static struct dialog *dialog;
-
-/* ---------------------------------------------------------------------- */
-/* Fixtures */
-
-static void setup_with(tag_type_t tag, tag_value_t value, ...)
-{
-  ta_list ta;
-
-  ta_start(ta, tag, value);
-  nua = s2_nua_setup("nst", NUTAG_OUTBOUND("no-options-keepalive, no-validate"),
-                     ta_tags(ta));
-  (void)ta_end(ta);
-  ck_assert(nua != NULL);
-  ck_assert(s2_nst != NULL);
-
-  peer_soa = soa_create(NULL, s2base->root, NULL);
-  ck_assert(peer_soa != NULL);
-  soa_set_params(peer_soa, SOATAG_USER_SDP_STR(PEER_SDP), TAG_END());
-  dialog = su_home_new(sizeof *dialog);
-  ck_assert(dialog != NULL);
-
-  /* nua refreshes a registration at a random moment before it expires;
-   * a day-long one keeps re-REGISTERs out of the tests' long waits. */
-  s2_default_registration_duration = 24 * 3600;
-  s2_register_setup();
-}
-
-static void setup(void)
-{
-  setup_with(TAG_END());
-}
-
-/* Session-Expires 90 on both sides, so that timings are those of the
- * smallest legal interval. */
-static void setup_90(void)
-{
-  setup_with(NSTTAG_SESSION_EXPIRES(90), TAG_END());
-}
-
-static void teardown(void)
-{
-  s2_teardown_started("nst");
-  s2_register_teardown();
-  if (s2->shutdown == 0) {
-    nua_shutdown(nua);
-    fail_unless_event(nua_r_shutdown, 200);
-  }
-  s2_sip_flush_messages();   /* retransmissions the tests did not consume */
-  s2_flush_events();
-  s2_nua_teardown();
-  soa_destroy(peer_soa), peer_soa = NULL;
-  su_home_unref(dialog->home), dialog = NULL;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Helpers: the peer's side */
-
-/* Let loopback traffic through without moving the clock much. */
-static void settle(void)
-{
-  int i;
-  for (i = 0; i < 5; i++)
-    su_root_step(s2base->root, 2);
-}
-
-/* Move the clock @a seconds forward, one second at a time, so that each
- * timer fires in the second it is due. */
-static void advance(unsigned seconds)
-{
-  unsigned i;
-  for (i = 0; i < seconds; i++)
-    s2_nua_fast_forward(1, s2base->root);
-  settle();
-}
-
-/* Whether nua sent the peer a request of the call (re-REGISTERs of the
- * harness's registration do not count). */
-static int peer_has_request(void)
-{
-  struct message *m;
-  for (m = s2sip->received; m; m = m->next)
-    if (m->sip->sip_request &&
-        m->sip->sip_request->rq_method != sip_method_register)
-      return 1;
-  return 0;
-}
-
-static void peer_take_offer(struct message *m)
-{
-  sip_payload_t const *pl = m->sip->sip_payload;
-  ck_assert(pl != NULL && pl->pl_len > 0);
-  ck_assert(!(soa_set_remote_sdp(peer_soa, NULL, pl->pl_data, (issize_t)pl->pl_len) < 0));
-  ck_assert(!(soa_generate_answer(peer_soa, NULL) < 0));
-}
-
-static void peer_take_answer(struct message *m)
-{
-  sip_payload_t const *pl = m->sip->sip_payload;
-  ck_assert(pl != NULL && pl->pl_len > 0);
-  ck_assert(!(soa_set_remote_sdp(peer_soa, NULL, pl->pl_data, (issize_t)pl->pl_len) < 0));
-  ck_assert(!(soa_process_answer(peer_soa, NULL) < 0));
-}
-
-static char const *peer_sdp(void)
-{
-  char const *body = NULL;
-  isize_t len;
-  ck_assert(!(soa_get_local_sdp(peer_soa, NULL, &body, &len) != 1));
-  return body;
-}
-
-/* Answer a request from nua, with SDP if it carried an offer. */
-static void peer_respond(struct message *m, int status, char const *phrase,
-                         tag_type_t tag, tag_value_t value, ...)
-{
-  int offer = m->sip->sip_payload && m->sip->sip_payload->pl_len > 0;
-  ta_list ta;
-
-  if (offer)
-    peer_take_offer(m);
-  ta_start(ta, tag, value);
-  s2_sip_respond_to(m, dialog, status, phrase,
-                    TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-                    TAG_IF(offer, SIPTAG_PAYLOAD_STR(peer_sdp())),
-                    ta_tags(ta));
-  (void)ta_end(ta);
-}
-
-static void peer_request(sip_method_t method, char const *name, int with_sdp,
-                         tag_type_t tag, tag_value_t value, ...)
-{
-  ta_list ta;
-
-  if (with_sdp)
-    ck_assert(!(soa_generate_offer(peer_soa, 1, NULL) < 0));
-  ta_start(ta, tag, value);
-  ck_assert(!(s2_sip_request_to(dialog, method, name, NULL,
-                            TAG_IF(with_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-                            TAG_IF(with_sdp, SIPTAG_PAYLOAD_STR(peer_sdp())),
-                            ta_tags(ta))));
-  (void)ta_end(ta);
-}
-
-static sip_session_expires_t const *se_of(struct message *m)
-{
-  return m->sip->sip_session_expires;
-}
-
-static void check_se(struct message *m, unsigned long delta, char const *refresher)
-{
-  sip_session_expires_t const *x = se_of(m);
-  ck_assert_msg(x != NULL, "no Session-Expires");
-  ck_assert_uint_eq(x->x_delta, delta);
-  if (refresher)
-    ck_assert_str_eq(x->x_refresher ? x->x_refresher : "(none)", refresher);
-  else
-    ck_assert_msg(x->x_refresher == NULL, "unexpected refresher=%s", x->x_refresher);
-}
-
-static int has_timer(msg_list_t const *list)
-{
-  return sip_has_feature(list, "timer");
-}
-
-/* Count the occurrences of "timer" over all Require headers. */
-static int require_timer_count(struct message *m)
-{
-  sip_require_t const *rq;
-  int n = 0, i;
-  for (rq = m->sip->sip_require; rq; rq = rq->k_next)
-    for (i = 0; rq->k_items && rq->k_items[i]; i++)
-      n += su_casematch(rq->k_items[i], "timer");
-  return n;
-}
-
-static struct nst_recorded_event *expect_nst_event(nst_event_t event)
-{
-  struct nst_recorded_event *e;
-
-  for (;;) {
-    e = nst_next_recorded_event();
-    ck_assert_msg(e != NULL, "no %s", nst_event_name(event));
-    if (e->event == event)
-      return e;
-    free(e);
-  }
-}
-
-static int app_saw(nua_event_t event)
-{
-  struct event *e;
-  for (e = s2->events; e; e = e->next)
-    if (e->data->e_event == event)
-      return 1;
-  return 0;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Helpers: calls */
-
-/* nst calls the peer; the peer answers 200 with @a tags. */
-static nua_handle_t *call_peer(struct message **invite_out,
-                               tag_type_t tag, tag_value_t value, ...)
-{
-  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
-  struct message *invite;
-  ta_list ta;
-
-  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
-  ck_assert(s2_check_callstate(nua_callstate_calling));
-  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-  ck_assert(invite != NULL);
-
-  ta_start(ta, tag, value);
-  peer_respond(invite, SIP_200_OK, ta_tags(ta));
-  (void)ta_end(ta);
-
-  fail_unless_event(nua_r_invite, 200);
-  ck_assert(s2_check_callstate(nua_callstate_ready));
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
-
-  if (invite_out)
-    *invite_out = invite;
-  else
-    s2_sip_free_message(invite);
-  return nh;
-}
-
-/* The peer calls nst with @a tags; returns the handle of the incoming call,
- * not yet answered. */
-static nua_handle_t *peer_calls(tag_type_t tag, tag_value_t value, ...)
-{
-  struct event *invite;
-  nua_handle_t *nh;
-  ta_list ta;
-
-  ta_start(ta, tag, value);
-  peer_request(SIP_METHOD_INVITE, 1, ta_tags(ta));
-  (void)ta_end(ta);
-
-  invite = s2_wait_for_event(nua_i_invite, 100);
-  ck_assert(invite != NULL);
-  nh = invite->nh;
-  s2_free_event(invite);
-  ck_assert(s2_check_callstate(nua_callstate_received));
-  ck_assert(s2_sip_check_response(100, SIP_METHOD_INVITE));
-  return nh;
-}
-
-/* nst answers the incoming call 200; returns the 200 the peer received. */
-static struct message *answer_call(nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
-{
-  struct message *response;
-  ta_list ta;
-
-  ta_start(ta, tag, value);
-  nst_respond(s2_nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(NUA_SDP), ta_tags(ta));
-  (void)ta_end(ta);
-  ck_assert(s2_check_callstate(nua_callstate_completed));
-
-  response = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
-  ck_assert(response != NULL);
-  s2_sip_update_dialog(dialog, response);
-  peer_take_answer(response);
-  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
-  fail_unless_event(nua_i_ack, 200);
-  ck_assert(s2_check_callstate(nua_callstate_ready));
-  return response;
-}
-
-static void bye_from_peer(void)
-{
-  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_BYE, NULL, TAG_END())));
-  fail_unless_event(nua_i_bye, 200);
-  ck_assert(s2_check_callstate(nua_callstate_terminated));
-  ck_assert(s2_sip_check_response(200, SIP_METHOD_BYE));
-}
-
-/* The expiry BYE: at the right moment, with the Reason of section 10. */
-static void expect_expiry_bye(void)
-{
-  struct message *bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
-  ck_assert(bye != NULL);
-  ck_assert_msg(bye->sip->sip_reason != NULL, "BYE without Reason");
-  ck_assert_str_eq(bye->sip->sip_reason->re_protocol, "SIP");
-  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
-  s2_sip_free_message(bye);
-  fail_unless_event(nua_r_bye, 200);
-  ck_assert(s2_check_callstate(nua_callstate_terminated));
-  free(expect_nst_event(nst_ev_expired));
-}
 
 /* ====================================================================== */
 /* 7 - UAC behaviour */
@@ -824,33 +517,28 @@ END_TEST
 
 /* ====================================================================== */
 
-static TCase *tcase(char const *name, void (*fixture)(void))
-{
-  TCase *tc = tcase_create(name);
-  tcase_add_checked_fixture(tc, fixture, teardown);
-  tcase_set_timeout(tc, 60);
-  return tc;
-}
+
+void rfc4028_cases(Suite *s);
 
 static Suite *nst_suite(void)
 {
   Suite *s = suite_create("nst on nua (s2 harness)");
   TCase *tc;
 
-  tc = tcase("7 UAC", setup);
+  tc = nst_tcase("7 UAC", setup);
   tcase_add_test(tc, rfc4028_7_1_invite_has_supported_se_and_min_se);
   tcase_add_test(tc, rfc4028_7_1_per_call_tags_override_defaults);
   tcase_add_test(tc, rfc4028_7_2_2xx_sets_interval_and_refresher);
   tcase_add_test(tc, rfc4028_7_2_2xx_without_se_runs_no_timer);
   suite_add_tcase(s, tc);
 
-  tc = tcase("9 UAS", setup);
+  tc = nst_tcase("9 UAS", setup);
   tcase_add_test(tc, rfc4028_9_uas_answers_se_refresher_uac_and_require);
   tcase_add_test(tc, rfc4028_9_uas_honours_refresher_uas_without_require);
   tcase_add_test(tc, rfc4028_9_uas_rejects_too_small_interval_with_422);
   suite_add_tcase(s, tc);
 
-  tc = tcase("10 refresh and expiry", setup_90);
+  tc = nst_tcase("10 refresh and expiry", setup_90);
   tcase_add_test(tc, rfc4028_10_uac_refreshes_by_update_at_half_interval);
   tcase_add_test(tc, rfc4028_10_uac_refreshes_by_reinvite_without_allow_update);
   tcase_add_test(tc, rfc4028_10_uac_non_refresher_sends_bye_on_silence);
@@ -861,16 +549,17 @@ static Suite *nst_suite(void)
   tcase_add_test(tc, rfc4028_10_uas_non_refresher_sends_bye_at_interval_minus_third);
   suite_add_tcase(s, tc);
 
-  tc = tcase("nua engine dormant", setup);
+  tc = nst_tcase("nua engine dormant", setup);
   tcase_add_test(tc, nua_engine_dormant_no_headers_nst_did_not_decide);
   tcase_add_test(tc, nua_engine_dormant_single_refresher_single_bye);
   suite_add_tcase(s, tc);
 
-  tc = tcase("lifetime", setup);
+  tc = nst_tcase("lifetime", setup);
   tcase_add_test(tc, timers_cancelled_when_call_ends);
   tcase_add_test(tc, timers_cancelled_when_module_destroyed);
   suite_add_tcase(s, tc);
 
+  rfc4028_cases(s);
   return s;
 }
 

@@ -1,0 +1,804 @@
+/*
+ * RFC 4028 in full, on a real nua against the s2 peer: negotiation corner
+ * cases, 422 in both roles, refresh failures, exact timing.
+ */
+#include "config.h"
+
+#undef NDEBUG
+
+#include "s2_helpers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ====================================================================== */
+/* 7.3 - 422 to our INVITE */
+
+/* nua 1.12.11 resends an INVITE answered 422 once, unchanged, before it
+ * reports the 422 (its own restart; nst limits it to one, see call_send()).
+ * Play that round: ACK, the identical INVITE, the same 422 again. */
+static struct message *nua_resends_once(struct message *invite, char const *min_se)
+{
+  struct message *again;
+
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  again = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert(again != NULL);
+  ck_assert_uint_eq(se_of(again)->x_delta, se_of(invite)->x_delta);
+  s2_sip_respond_to(again, NULL, 422, "Session Interval Too Small",
+                    TAG_IF(min_se, SIPTAG_MIN_SE_STR(min_se)), TAG_END());
+  return again;
+}
+
+START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite, *retry;
+
+  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
+  ck_assert(s2_check_callstate(nua_callstate_calling));
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  check_se(invite, 1800, NULL);
+  s2_sip_respond_to(invite, NULL, 422, "Session Interval Too Small",
+                    SIPTAG_MIN_SE_STR("2000"), TAG_END());
+  s2_sip_free_message(nua_resends_once(invite, "2000"));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+
+  retry = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(retry != NULL, "no INVITE after 422");
+  check_se(retry, 2000, NULL);
+  ck_assert(retry->sip->sip_min_se != NULL);
+  ck_assert_uint_eq(retry->sip->sip_min_se->min_delta, 2000);
+  /* Section 7.3 with RFC 3261 8.1.3.5: same Call-ID, From tag; higher CSeq. */
+  ck_assert_str_eq(retry->sip->sip_call_id->i_id, invite->sip->sip_call_id->i_id);
+  ck_assert_str_eq(retry->sip->sip_from->a_tag, invite->sip->sip_from->a_tag);
+  ck_assert_uint_gt(retry->sip->sip_cseq->cs_seq, invite->sip->sip_cseq->cs_seq);
+  s2_sip_free_message(invite);
+
+  peer_respond(retry, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(retry);
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  ck_assert(s2_check_callstate(nua_callstate_ready));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  /* The application saw one call: calling, then ready; no 422, no end. */
+  ck_assert_msg(!app_saw(nua_r_invite), "application saw the 422");
+  ck_assert_msg(!app_saw(nua_i_state), "application saw extra call states");
+
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+
+/* nst calls; the peer answers the INVITE with @a status (+ @a tags).
+ * Returns the handle and the INVITE (caller frees). */
+static nua_handle_t *invite_answered(struct message **invite_out, int status,
+                                     char const *phrase,
+                                     tag_type_t tag, tag_value_t value, ...)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite;
+  ta_list ta;
+
+  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
+  ck_assert(s2_check_callstate(nua_callstate_calling));
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert(invite != NULL);
+  ta_start(ta, tag, value);
+  s2_sip_respond_to(invite, NULL, status, phrase, ta_tags(ta));
+  (void)ta_end(ta);
+  *invite_out = invite;
+  return nh;
+}
+
+START_TEST(rfc4028_7_3_uac_gives_up_when_422_min_se_is_not_larger)
+{
+  struct message *invite;
+  nua_handle_t *nh = invite_answered(&invite, 422, "Session Interval Too Small",
+                                     SIPTAG_MIN_SE_STR("1800"), TAG_END());
+  s2_sip_free_message(nua_resends_once(invite, "1800"));
+  s2_sip_free_message(invite);
+  /* Offered 1800, told at least 1800: a retry would get 422 again. */
+  ck_assert(s2_check_event(nua_r_invite, 422));
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  settle();
+  ck_assert_msg(!peer_has_request() || s2_sip_check_request(SIP_METHOD_ACK),
+                "unexpected request");
+  ck_assert_msg(!peer_has_request(), "INVITE retried without a larger Min-SE");
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_3_uac_gives_up_on_422_without_min_se)
+{
+  struct message *invite;
+  nua_handle_t *nh = invite_answered(&invite, 422, "Session Interval Too Small",
+                                     TAG_END());
+  s2_sip_free_message(nua_resends_once(invite, NULL));
+  s2_sip_free_message(invite);
+  ck_assert(s2_check_event(nua_r_invite, 422));
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_3_uac_422_storm_is_bounded)
+{
+  struct message *invite;
+  nua_handle_t *nh = invite_answered(&invite, 422, "Session Interval Too Small",
+                                     SIPTAG_MIN_SE_STR("2000"), TAG_END());
+  char const *raise[] = { "2000", "3000", "4000" };
+  int i;
+
+  for (i = 0; i < 3; i++) {
+    struct message *again = nua_resends_once(invite, raise[i]);
+    s2_sip_free_message(invite), s2_sip_free_message(again);
+    if (i == 2)
+      break;
+    ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+    invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+    ck_assert_msg(invite != NULL, "retry %d missing", i + 1);
+    ck_assert_uint_eq(se_of(invite)->x_delta, strtoul(raise[i], NULL, 10));
+    s2_sip_respond_to(invite, NULL, 422, "Session Interval Too Small",
+                      SIPTAG_MIN_SE_STR(raise[i + 1]), TAG_END());
+  }
+  /* Two retries, then a clear end: the application gets the last 422. */
+  ck_assert(s2_check_event(nua_r_invite, 422));
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  advance(5);
+  ck_assert_msg(!peer_has_request(), "a third retry");
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_3_422_after_407_keeps_credentials)
+{
+  struct message *invite, *retry;
+  nua_handle_t *nh = invite_answered(&invite, SIP_407_PROXY_AUTH_REQUIRED,
+                                     SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str),
+                                     TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_check_event(nua_r_invite, 407));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+
+  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert(invite->sip->sip_proxy_authorization != NULL);
+  s2_sip_respond_to(invite, NULL, 422, "Session Interval Too Small",
+                    SIPTAG_MIN_SE_STR("2000"), TAG_END());
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+
+  retry = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  check_se(retry, 2000, NULL);
+  ck_assert_msg(retry->sip->sip_proxy_authorization != NULL,
+                "422 retry lost the credentials");
+  ck_assert_str_eq(retry->sip->sip_call_id->i_id, invite->sip->sip_call_id->i_id);
+  s2_sip_free_message(invite);
+  peer_respond(retry, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(retry);
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  ck_assert(s2_check_callstate(nua_callstate_ready));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* nst is the refresher of a 90 s session, the peer allows UPDATE. */
+static nua_handle_t *call_we_refresh(char const *allow)
+{
+  nua_handle_t *nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+                               SIPTAG_REQUIRE_STR("timer"),
+                               SIPTAG_ALLOW_STR(allow), TAG_END());
+  s2_flush_events();
+  nst_flush_recorded_events();
+  return nh;
+}
+
+static struct message *refresh_at_45(sip_method_t method, char const *name)
+{
+  struct message *m;
+  advance(44);
+  ck_assert_msg(!peer_has_request(), "refresh before 45 s");
+  advance(1);
+  m = s2_sip_wait_for_request(method, name);
+  ck_assert_msg(m != NULL, "no %s refresh at 45 s", name);
+  return m;
+}
+
+START_TEST(rfc4028_7_4_422_to_refresh_raises_and_retries_in_dialog)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE), *again;
+
+  s2_sip_respond_to(update, dialog, 422, "Session Interval Too Small",
+                    SIPTAG_MIN_SE_STR("120"), TAG_END());
+  again = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  check_se(again, 120, "uac");
+  ck_assert_uint_eq(again->sip->sip_min_se->min_delta, 120);
+  ck_assert_str_eq(again->sip->sip_call_id->i_id, update->sip->sip_call_id->i_id);
+  s2_sip_free_message(update);
+  s2_sip_respond_to(again, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("120;refresher=uac"),
+                    SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(again);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  /* Re-armed with 120 s: the next refresh 60 s later. */
+  ck_assert_int_le(nst_next_timer_ms(s2_nst, nh), 60000);
+  ck_assert_int_gt(nst_next_timer_ms(s2_nst, nh), 59900);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
+/* 9 - 422 from us, and requests that must not get one */
+
+START_TEST(rfc4028_9_uas_rejects_small_in_dialog_refresh_with_422)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+                                TAG_END());
+  struct message *ok = answer_call(nh, TAG_END()), *r;
+
+  s2_sip_free_message(ok);
+  s2_flush_events();
+  advance(30);
+  peer_request(SIP_METHOD_UPDATE, 0, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("60;refresher=uac"), TAG_END());
+  r = s2_sip_wait_for_response(422, SIP_METHOD_UPDATE);
+  ck_assert(r->sip->sip_min_se != NULL);
+  ck_assert_uint_eq(r->sip->sip_min_se->min_delta, 90);
+  s2_sip_free_message(r);
+  /* Not a refresh: the session still ends 60 s after it started. */
+  advance(29);
+  ck_assert_msg(!peer_has_request(), "BYE too early");
+  advance(1);
+  expect_expiry_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_9_no_422_to_caller_without_timer_support)
+{
+  /* A proxy inserted Session-Expires: 60; the caller cannot understand 422.
+   * Accept, raise to our Min-SE (RFC 4028 erratum 1687) and refresh
+   * ourselves (pitfalls.md 8). */
+  nua_handle_t *nh = peer_calls(SIPTAG_SESSION_EXPIRES_STR("60"),
+                                SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  struct message *ok = answer_call(nh, TAG_END());
+
+  check_se(ok, 90, "uas");
+  ck_assert_int_eq(require_timer_count(ok), 0);
+  s2_sip_free_message(ok);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_9_min_se_only_request_raises_interval)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_MIN_SE_STR("2000"), TAG_END());
+  struct message *ok = answer_call(nh, TAG_END());
+
+  /* No 422: the UAS raises its own interval to the Min-SE (pitfalls.md 12). */
+  check_se(ok, 2000, "uac");
+  s2_sip_free_message(ok);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_9_caller_without_timer_support_callee_refreshes)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  struct message *ok = answer_call(nh, TAG_END()), *update;
+
+  /* Section 9: the UAC cannot refresh, so refresher=uas and no Require. */
+  check_se(ok, 1800, "uas");
+  ck_assert_int_eq(require_timer_count(ok), 0);
+  s2_sip_free_message(ok);
+  s2_flush_events();
+
+  advance(899);
+  ck_assert(!peer_has_request());
+  advance(1);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  check_se(update, 1800, "uac");
+  s2_sip_respond_to(update, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(update);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
+/* 7.2 / 7.4 - what 2xx and in-dialog requests do to a running session */
+
+START_TEST(rfc4028_7_2_uac_with_min_se_120_accepts_90_like_the_uas)
+{
+  nua_handle_t *nh;
+  struct nst_recorded_event *e;
+
+  nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
+                 SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  e = expect_nst_event(nst_ev_negotiated);
+  ck_assert_uint_eq(e->info.ni_interval, 90);   /* nua's engine says 120 */
+  free(e);
+  s2_flush_events();
+  advance(59);
+  ck_assert(!peer_has_request());
+  advance(1);
+  expect_expiry_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+static void setup_min_se_120(void)
+{
+  setup_with(NSTTAG_MIN_SE(120), TAG_END());
+}
+
+START_TEST(rfc4028_7_4_application_reinvite_carries_timer_and_rearms)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *invite;
+  struct nst_recorded_event *e;
+
+  advance(20);
+  /* A hold re-INVITE of the application's is a session refresh too. */
+  nst_invite(s2_nst, nh, SOATAG_HOLD("audio"), TAG_END());
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  check_se(invite, 90, "uac");
+  ck_assert_uint_eq(invite->sip->sip_min_se->min_delta, 90);
+  ck_assert(has_timer(invite->sip->sip_supported));
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("120;refresher=uas"),
+               TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  e = expect_nst_event(nst_ev_negotiated);
+  ck_assert_uint_eq(e->info.ni_interval, 120);
+  ck_assert_int_eq(e->info.ni_refresher, nst_refresher_remote);
+  free(e);
+  s2_flush_events();
+
+  /* The peer refreshes now: no UPDATE at 45 s, BYE at 20 + 88 s. */
+  advance(87);
+  ck_assert_msg(!peer_has_request(), "refresh or BYE before 108 s");
+  advance(1);
+  expect_expiry_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_4_peer_reinvite_can_hand_us_the_refresh)
+{
+  nua_handle_t *nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
+                               SIPTAG_REQUIRE_STR("timer"),
+                               SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  struct message *ok, *update;
+
+  s2_flush_events();
+  advance(30);
+  /* The callee re-INVITEs: it is the uac of it, "uas" names nst. */
+  peer_request(SIP_METHOD_INVITE, 1, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("120;refresher=uas"), TAG_END());
+  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
+  /* We prefer 90 (the fixture) and may reduce what the refresh asks. */
+  check_se(ok, 90, "uas");
+  ck_assert_int_eq(require_timer_count(ok), 0);
+  peer_take_answer(ok);
+  s2_sip_free_message(ok);
+  ck_assert(!s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END()));
+  settle();
+
+  advance(44);
+  ck_assert_msg(!peer_has_request(), "refresh before 75 s");
+  advance(1);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  check_se(update, 90, "uac");
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  s2_flush_events();    /* the states of the peer's re-INVITE */
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_2_refresh_2xx_without_se_turns_timer_off)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+  struct nst_recorded_event *e;
+
+  s2_sip_respond_to(update, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  e = expect_nst_event(nst_ev_refresh_answered);
+  ck_assert_uint_eq(e->info.ni_interval, 0);
+  free(e);
+  advance(500);
+  ck_assert_msg(!peer_has_request(), "refresh or BYE with the timer off");
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_2_grandstream_200_keeps_interval_and_refresher)
+{
+  /* field-notes.md: 200 to UPDATE with Session-Expires but no refresher
+   * and no Supported: timer. */
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SUPPORTED_STR("replaces, path"),
+                    SIPTAG_SESSION_EXPIRES_STR("90"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  update = refresh_at_45(SIP_METHOD_UPDATE);
+  check_se(update, 90, "uac");
+  s2_sip_respond_to(update, dialog, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90"),
+                    TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
+/* 10 - refresh failures */
+
+START_TEST(rfc4028_10_refresh_waits_for_pending_reinvite)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *invite, *update;
+
+  advance(44);
+  nst_invite(s2_nst, nh, SOATAG_HOLD("audio"), TAG_END());
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  advance(2);   /* the refresh came due at 45 s */
+  ck_assert_msg(!peer_has_request_of(sip_method_update),
+                "refresh crossed a pending re-INVITE");
+  s2_sip_flush_messages();      /* the re-INVITE's retransmissions */
+  peer_respond(invite, SIP_488_NOT_ACCEPTABLE, TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  /* The re-INVITE failed (no re-arm): the refresh goes at once. */
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  check_se(update, 90, "uac");
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  s2_flush_events();    /* the states of the application's re-INVITE */
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc3261_14_1_glare_491_caller_retries_after_2_1_to_4_s)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+
+  s2_sip_respond_to(update, dialog, SIP_491_REQUEST_PENDING, TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_failed));
+  advance(2);
+  ck_assert_msg(!peer_has_request(), "retry sooner than 2.1 s (we own the Call-ID)");
+  advance(2);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no retry within 4 s");
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc3261_14_1_glare_491_callee_retries_within_2_s)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
+                                SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  struct message *ok = answer_call(nh, TAG_END()), *update;
+
+  s2_sip_free_message(ok);
+  update = refresh_at_45(SIP_METHOD_UPDATE);
+  s2_sip_respond_to(update, dialog, SIP_491_REQUEST_PENDING, TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  advance(2);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no retry within 2 s (the peer owns the Call-ID)");
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_10_503_keeps_call_and_retries_before_peer_gives_up)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+
+  s2_sip_respond_to(update, dialog, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_failed));
+  /* The peer sends BYE at 60 s: try again halfway, at 52.5 s. */
+  advance(7);
+  ck_assert_msg(!peer_has_request(), "retry before 52.5 s");
+  advance(1);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_10_refresher_sends_bye_at_expiry_when_refreshes_keep_failing)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+  unsigned t = 45, tries = 1;
+  struct message *bye;
+
+  for (;;) {
+    s2_sip_respond_to(update, dialog, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+    s2_sip_free_message(update);
+    settle();
+    update = NULL;
+    while (t < 89 && !peer_has_request())
+      advance(1), t++;
+    if (t >= 89)
+      break;
+    update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+    tries++;
+  }
+  ck_assert_uint_ge(tries, 3);   /* 45, 52.5, 56.25, 58.25 s */
+  ck_assert_uint_le(tries, 4);
+  advance(1);                    /* 90 s: the session has expired */
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert(bye->sip->sip_reason != NULL);
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  ck_assert(s2_check_event(nua_r_bye, 200));
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_10_405_to_update_switches_to_reinvite_for_good)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE), *invite;
+
+  s2_sip_respond_to(update, dialog, SIP_405_METHOD_NOT_ALLOWED,
+                    SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  s2_sip_free_message(update);
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(invite != NULL, "no re-INVITE after 405 to UPDATE");
+  check_se(invite, 90, "uac");
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  /* From now on re-INVITE, even though Allow still lists UPDATE. */
+  invite = refresh_at_45(SIP_METHOD_INVITE);
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_10_501_to_update_switches_to_reinvite)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE), *invite;
+
+  s2_sip_respond_to(update, dialog, SIP_501_NOT_IMPLEMENTED, TAG_END());
+  s2_sip_free_message(update);
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert(invite != NULL);
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+static void expect_bye_with_cause(char const *cause)
+{
+  struct message *bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert_msg(bye != NULL, "no BYE");
+  ck_assert(bye->sip->sip_reason != NULL);
+  ck_assert_str_eq(bye->sip->sip_reason->re_cause ? bye->sip->sip_reason->re_cause : "",
+                   cause);
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+}
+
+START_TEST(rfc4028_10_481_to_refresh_ends_call)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+  struct nst_recorded_event *e;
+
+  s2_sip_respond_to(update, dialog, SIP_481_NO_TRANSACTION, TAG_END());
+  s2_sip_free_message(update);
+  expect_bye_with_cause("481");
+  e = expect_nst_event(nst_ev_refresh_failed);
+  ck_assert_int_eq(e->info.ni_status, 481);
+  free(e);
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_10_unanswered_refresh_ends_call)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+
+  s2_sip_free_message(update);
+  /* No answer: the UPDATE transaction times out after 64*T1 = 32 s. */
+  advance(33);
+  s2_sip_flush_messages();      /* the UPDATE's retransmissions */
+  expect_bye_with_cause("408");
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
+/* 10 - timing to the millisecond */
+
+static struct nst_recorded_event *step_until_nst_event(nst_event_t event, unsigned max_ms)
+{
+  struct nst_recorded_event *e;
+  unsigned i;
+
+  for (i = 0; i <= max_ms; i++) {
+    for (e = s2_nst_events; e; e = e->next)
+      if (e->event == event)
+        return expect_nst_event(event);
+    advance_ms(1);
+  }
+  return NULL;
+}
+
+START_TEST(rfc4028_10_refresh_is_sent_at_half_interval_to_the_ms)
+{
+  nua_handle_t *nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+                               SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  struct nst_recorded_event *armed = expect_nst_event(nst_ev_negotiated), *sent;
+  struct message *update;
+  su_duration_t took;
+
+  advance(44);
+  while (su_duration(su_now(), armed->when) < 44990)
+    advance_ms(1);
+  ck_assert_msg(s2_nst_events == NULL, "refresh 10 ms early");
+  sent = step_until_nst_event(nst_ev_refresh_sent, 20);
+  ck_assert_msg(sent != NULL, "no refresh by 45.010 s");
+  took = su_duration(sent->when, armed->when);
+  ck_assert_int_ge(took, 45000);
+  ck_assert_int_le(took, 45001);
+  free(armed), free(sent);
+
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_10_expiry_bye_at_interval_minus_third_to_the_ms)
+{
+  nua_handle_t *nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
+                               TAG_END());
+  struct nst_recorded_event *armed = expect_nst_event(nst_ev_negotiated), *expired;
+  su_duration_t took;
+
+  s2_flush_events();
+  advance(59);
+  while (su_duration(su_now(), armed->when) < 59990)
+    advance_ms(1);
+  ck_assert_msg(s2_nst_events == NULL, "BYE 10 ms early");
+  expired = step_until_nst_event(nst_ev_expired, 20);
+  ck_assert_msg(expired != NULL, "no expiry by 60.010 s");
+  took = su_duration(expired->when, armed->when);
+  ck_assert_int_ge(took, 60000);
+  ck_assert_int_le(took, 60001);
+  free(armed), free(expired);
+
+  expect_bye_with_cause("408");
+  ck_assert(s2_check_event(nua_r_bye, 200));
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+void rfc4028_cases(Suite *s)
+{
+  TCase *tc;
+
+  tc = nst_tcase("7.3 422 to our request", setup);
+  tcase_add_test(tc, rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog);
+  tcase_add_test(tc, rfc4028_7_3_uac_gives_up_when_422_min_se_is_not_larger);
+  tcase_add_test(tc, rfc4028_7_3_uac_gives_up_on_422_without_min_se);
+  tcase_add_test(tc, rfc4028_7_3_uac_422_storm_is_bounded);
+  tcase_add_test(tc, rfc4028_7_3_422_after_407_keeps_credentials);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("7.4 422 to our refresh", setup_90);
+  tcase_add_test(tc, rfc4028_7_4_422_to_refresh_raises_and_retries_in_dialog);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("9 422 from us and none", setup);
+  tcase_add_test(tc, rfc4028_9_uas_rejects_small_in_dialog_refresh_with_422);
+  tcase_add_test(tc, rfc4028_9_no_422_to_caller_without_timer_support);
+  tcase_add_test(tc, rfc4028_9_min_se_only_request_raises_interval);
+  tcase_add_test(tc, rfc4028_9_caller_without_timer_support_callee_refreshes);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("7.2 UAC Min-SE above the 2xx", setup_min_se_120);
+  tcase_add_test(tc, rfc4028_7_2_uac_with_min_se_120_accepts_90_like_the_uas);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("7.2 7.4 in-dialog changes", setup_90);
+  tcase_add_test(tc, rfc4028_7_4_application_reinvite_carries_timer_and_rearms);
+  tcase_add_test(tc, rfc4028_7_4_peer_reinvite_can_hand_us_the_refresh);
+  tcase_add_test(tc, rfc4028_7_2_refresh_2xx_without_se_turns_timer_off);
+  tcase_add_test(tc, rfc4028_7_2_grandstream_200_keeps_interval_and_refresher);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("10 refresh failures", setup_90);
+  tcase_add_test(tc, rfc4028_10_refresh_waits_for_pending_reinvite);
+  tcase_add_test(tc, rfc3261_14_1_glare_491_caller_retries_after_2_1_to_4_s);
+  tcase_add_test(tc, rfc3261_14_1_glare_491_callee_retries_within_2_s);
+  tcase_add_test(tc, rfc4028_10_503_keeps_call_and_retries_before_peer_gives_up);
+  tcase_add_test(tc, rfc4028_10_refresher_sends_bye_at_expiry_when_refreshes_keep_failing);
+  tcase_add_test(tc, rfc4028_10_405_to_update_switches_to_reinvite_for_good);
+  tcase_add_test(tc, rfc4028_10_501_to_update_switches_to_reinvite);
+  tcase_add_test(tc, rfc4028_10_481_to_refresh_ends_call);
+  tcase_add_test(tc, rfc4028_10_unanswered_refresh_ends_call);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("10 timing", setup_90);
+  tcase_add_test(tc, rfc4028_10_refresh_is_sent_at_half_interval_to_the_ms);
+  tcase_add_test(tc, rfc4028_10_expiry_bye_at_interval_minus_third_to_the_ms);
+  suite_add_tcase(s, tc);
+}
