@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install everything nst needs on Debian bookworm (run as root), then build:
 # the build, the Check/s2 regression suite (which compiles Sofia's own test
-# harness from the Debian source package), the demo and the interop tools.
+# harness from the Debian source package), the demo and the interop peers
+# (SIPp, liblinphone's linphonec).
 set -eu
 
 if [ "$(id -u)" != 0 ]; then
@@ -25,7 +26,11 @@ apt-get update -q
 apt-get install -q -y --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev check \
-    dpkg-dev xz-utils ca-certificates valgrind
+    dpkg-dev xz-utils ca-certificates valgrind \
+    sip-tester tmux iproute2 util-linux
+# linphonec as its maintainers package it (with what it recommends): the
+# interop suite was proven with that.
+apt-get install -q -y linphone-cli
 
 # Build nst (the tests fetch Sofia's source themselves, into tests/sofia-src).
 cd "$(dirname "$0")/.."

@@ -513,6 +513,9 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
       call->nc_restarting = 1;
       call->nc_call_id = sip_call_id_dup(call->nc_home, sip->sip_call_id);
       call->nc_from = sip_from_dup(call->nc_home, sip->sip_from);
+      /* nua starts the new dialog at this CSeq and sends the next one. */
+      call->nc_cseq = sip_cseq_create(call->nc_home, sip->sip_cseq->cs_seq,
+                                      sip_method_invite, NULL);
     }
     SU_DEBUG_5(("nst: %p 422: retrying with Session-Expires %u\n",
                 (void *)call->nc_nh, next.se));
@@ -710,6 +713,7 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
       tagi_t const same_dialog[] = {
         { SIPTAG_CALL_ID(call->nc_call_id) },
         { SIPTAG_FROM(call->nc_from) },
+        { SIPTAG_CSEQ(call->nc_cseq) },
         { TAG_NEXT(call->nc_app_tags) }
       };
       call_send(call, nst_method_invite, nst_send_session, &call->nc_sent,

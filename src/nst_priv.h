@@ -47,7 +47,8 @@ struct nst_call_s {
   tagi_t            *nc_app_tags;    /* the application's latest INVITE/UPDATE
                                         tags, to send it again after 422 */
   sip_call_id_t     *nc_call_id;     /* of an initial INVITE answered 422, */
-  sip_from_t        *nc_from;        /* which the retry keeps (RFC 4028 7.3) */
+  sip_from_t        *nc_from;        /* which the retry keeps (RFC 4028 7.3), */
+  sip_cseq_t        *nc_cseq;        /* with the next CSeq */
   nst_method_t       nc_app_method;  /* ... and its method (none: none pending) */
   unsigned           nc_422_retries; /* for the request in flight */
   unsigned           nc_refreshes;
