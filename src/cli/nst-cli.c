@@ -19,6 +19,7 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/soa_tag.h>
 #include <sofia-sip/su_glib.h>
+#include <sofia-sip/url.h>
 
 #include <glib.h>
 
@@ -256,6 +257,19 @@ static void usage(FILE *f)
     "Logging: NST_DEBUG=0..9 (nst), SOFIA_DEBUG=0..9 (Sofia-SIP).\n");
 }
 
+/* The media address: the host we bind to, so that a UA on loopback
+ * advertises loopback in its SDP (Sofia would pick the first non-loopback
+ * address of the machine). NULL for a wildcard bind. */
+static char const *media_host_of(su_home_t *home, char const *bind)
+{
+  url_t *url = url_make(home, bind);
+
+  if (url == NULL || url->url_host == NULL ||
+      strcmp(url->url_host, "*") == 0 || strcmp(url->url_host, "0.0.0.0") == 0)
+    return NULL;
+  return url->url_host;
+}
+
 static int parse_refresher(char const *s, int *out)
 {
   if (strcmp(s, "auto") == 0 || strcmp(s, "0") == 0) *out = nst_pref_auto;
@@ -291,7 +305,8 @@ int main(int argc, char *argv[])
     { NULL, 0, NULL, 0 }
   };
   cli_t cli[1];
-  char const *bind = "sip:127.0.0.1:5060", *mode, *target = NULL;
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  char const *bind = "sip:127.0.0.1:5060", *mode, *target = NULL, *media_host;
   unsigned se = 1800, min_se = 90;
   int refresher = nst_pref_auto, enabled = 1, no_update = 0, use_glib = 0, c;
 
@@ -357,8 +372,10 @@ int main(int argc, char *argv[])
     return EXIT_ERROR;
   }
 
+  media_host = media_host_of(home, bind);
   cli->nst = nst_create(cli->root, on_nua_event, (nua_magic_t *)cli,
                         NUTAG_URL(bind),
+                        TAG_IF(media_host, SOATAG_ADDRESS(media_host)),
                         NSTTAG_ENABLED(enabled),
                         NSTTAG_SESSION_EXPIRES(se),
                         NSTTAG_MIN_SE(min_se),
@@ -366,6 +383,7 @@ int main(int argc, char *argv[])
                         TAG_IF(no_update,
                                SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS")),
                         TAG_END());
+  su_home_deinit(home);
   if (cli->nst == NULL) {
     fprintf(stderr, "nst-cli: cannot start a SIP stack on %s\n", bind);
     su_root_destroy(cli->root);
