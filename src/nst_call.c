@@ -508,11 +508,14 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
     }
     else {
       /* The failed INVITE ends its dialog: send it again once nua says so
-       * (on_i_state), out of the application's sight, with the same
-       * Call-ID and From tag (section 7.3, RFC 3261 8.1.3.5). */
+       * (on_i_state), out of the application's sight: the same Call-ID and
+       * From address (section 7.3, RFC 3261 8.1.3.5), a new From tag (the
+       * section 13 example as erratum 1681 corrects it), the next CSeq. */
       call->nc_restarting = 1;
       call->nc_call_id = sip_call_id_dup(call->nc_home, sip->sip_call_id);
       call->nc_from = sip_from_dup(call->nc_home, sip->sip_from);
+      if (call->nc_from)
+        msg_header_remove_param(call->nc_from->a_common, "tag");
       /* nua starts the new dialog at this CSeq and sends the next one. */
       call->nc_cseq = sip_cseq_create(call->nc_home, sip->sip_cseq->cs_seq,
                                       sip_method_invite, NULL);

@@ -83,18 +83,18 @@ nst_hdrs_t nst_uac_request(nst_config_t const *cfg, nst_outcome_t const *current
   memset(&h, 0, sizeof h);
   h.supported_timer = 1;     /* section 7.1: always, even with timers off */
 
-  if (!cfg->enabled)
-    return h;
-
   if (current && current->interval) {
-    /* Section 7.4: a refresh repeats the running interval and refresher
-     * (labelled for this transaction, where we are the client) and the
-     * Min-SE used so far, so that no proxy answers it with 422. */
-    h.se = current->interval;
+    /* A running session has a timer even with timers off here: the peer
+     * (or a proxy, section 8.2) put it in a 2xx, and section 7.2 binds us. */
+    /* Section 7.4: a refresh carries the Min-SE used so far (the largest
+     * from 422s and the peer's requests), the running interval but never
+     * less than that Min-SE, and the running refresher (labelled for this
+     * transaction, where we are the client). */
+    h.min_se = max_u(current->min_se, NST_MIN_SE_FLOOR);
+    h.se = max_u(current->interval, h.min_se);
     h.refresher = nst_label_for(current->refresher, 1);
-    h.min_se = max_u(current->min_se, cfg->min_se);
   }
-  else {
+  else if (cfg->enabled) {
     /* Section 7.1: the UAC MAY say it refreshes; it is RECOMMENDED to leave
      * the choice to the UAS otherwise, so only "uac" is ever written. */
     h.se = cfg->session_expires;

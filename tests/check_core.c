@@ -30,7 +30,7 @@ START_TEST(rfc4028_4_defaults_are_1800_and_90)
 }
 END_TEST
 
-START_TEST(rfc4028_4_min_se_below_90_is_refused)
+START_TEST(rfc4028_5_min_se_below_90_is_refused)
 {
   char const *why = NULL;
   cfg.min_se = 89;
@@ -102,6 +102,17 @@ START_TEST(rfc4028_7_1_disabled_sends_supported_only)
 END_TEST
 
 /* ---- section 7.4: refresh requests ---- */
+
+START_TEST(rfc4028_7_4_refresh_se_is_at_least_min_se)
+{
+  /* A UAS that answered 90 to our Min-SE 120 broke section 9; the refresh
+   * asks for max(Min-SE, interval) and both ends agree again. */
+  nst_outcome_t running = { 0, 90, nst_refresher_local, 120 };
+  nst_hdrs_t h = nst_uac_request(&cfg, &running);
+  ck_assert_uint_eq(h.se, 120);
+  ck_assert_uint_eq(h.min_se, 120);
+}
+END_TEST
 
 START_TEST(rfc4028_7_4_refresh_repeats_interval_and_flips_label)
 {
@@ -372,7 +383,7 @@ static Suite *core_suite(void)
   tc = tcase_create("4 defaults");
   tcase_add_checked_fixture(tc, setup, NULL);
   tcase_add_test(tc, rfc4028_4_defaults_are_1800_and_90);
-  tcase_add_test(tc, rfc4028_4_min_se_below_90_is_refused);
+  tcase_add_test(tc, rfc4028_5_min_se_below_90_is_refused);
   tcase_add_test(tc, config_interval_below_min_se_is_refused);
   tcase_add_test(tc, labels_translate_per_transaction);
   suite_add_tcase(s, tc);
@@ -383,6 +394,7 @@ static Suite *core_suite(void)
   tcase_add_test(tc, rfc4028_7_1_uac_preference_writes_only_uac);
   tcase_add_test(tc, rfc4028_7_1_disabled_sends_supported_only);
   tcase_add_test(tc, rfc4028_7_4_refresh_repeats_interval_and_flips_label);
+  tcase_add_test(tc, rfc4028_7_4_refresh_se_is_at_least_min_se);
   tcase_add_test(tc, rfc4028_7_2_2xx_value_and_refresher_win);
   tcase_add_test(tc, rfc4028_7_2_2xx_without_session_expires_means_no_timer);
   tcase_add_test(tc, rfc4028_7_2_2xx_accepts_value_below_our_min_se);

@@ -49,9 +49,12 @@ START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
   check_se(retry, 2000, NULL);
   ck_assert(retry->sip->sip_min_se != NULL);
   ck_assert_uint_eq(retry->sip->sip_min_se->min_delta, 2000);
-  /* Section 7.3 with RFC 3261 8.1.3.5: same Call-ID, From tag; higher CSeq. */
+  /* Section 7.3 with RFC 3261 8.1.3.5: same Call-ID and From address, the
+   * next CSeq; a new From tag (erratum 1681). */
   ck_assert_str_eq(retry->sip->sip_call_id->i_id, invite->sip->sip_call_id->i_id);
-  ck_assert_str_eq(retry->sip->sip_from->a_tag, invite->sip->sip_from->a_tag);
+  ck_assert(url_cmp(retry->sip->sip_from->a_url, invite->sip->sip_from->a_url) == 0);
+  ck_assert(retry->sip->sip_from->a_tag != NULL);
+  ck_assert_str_ne(retry->sip->sip_from->a_tag, invite->sip->sip_from->a_tag);
   ck_assert_uint_eq(retry->sip->sip_cseq->cs_seq, again->sip->sip_cseq->cs_seq + 1);
   s2_sip_free_message(invite), s2_sip_free_message(again);
 
@@ -336,6 +339,38 @@ START_TEST(rfc4028_7_2_uac_with_min_se_120_accepts_90_like_the_uas)
   ck_assert(!peer_has_request());
   advance(1);
   expect_expiry_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_2_uac_takes_se_from_2xx_it_did_not_ask_for)
+{
+  /* Timers off for this call: the INVITE offers none, but the 2xx (a proxy
+   * inserted it, section 8.2) makes us the refresher: we must refresh. */
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite, *update;
+
+  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), NSTTAG_ENABLED(0), TAG_END());
+  ck_assert(s2_check_callstate(nua_callstate_calling));
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(se_of(invite) == NULL, "Session-Expires with timers off");
+  ck_assert(has_timer(invite->sip->sip_supported));
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE),
+               TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh although the 2xx made us refresher");
+  check_se(update, 90, "uac");
+  s2_sip_respond_to(update, dialog, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+                    TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  bye_from_peer();
   nua_handle_destroy(nh);
 }
 END_TEST
@@ -772,6 +807,10 @@ void rfc4028_cases(Suite *s)
   tcase_add_test(tc, rfc4028_9_no_422_to_caller_without_timer_support);
   tcase_add_test(tc, rfc4028_9_min_se_only_request_raises_interval);
   tcase_add_test(tc, rfc4028_9_caller_without_timer_support_callee_refreshes);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("7.2 SE in a 2xx we did not ask for", setup);
+  tcase_add_test(tc, rfc4028_7_2_uac_takes_se_from_2xx_it_did_not_ask_for);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("7.2 UAC Min-SE above the 2xx", setup_min_se_120);
