@@ -41,6 +41,8 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
   switch (event) {
   case nua_i_invite: {
     int reinvite = call && call->nc_established;
+    if (call == NULL && *status >= 200)
+      return 1;   /* nua answered it: a re-INVITE in a call nst never saw */
     pass = nst_call_on_i_invite(nst, call, nh, sip);
     if (pass && reinvite)
       *status = 200, *phrase = sip_200_OK;   /* as nua's auto-answer reports it */
@@ -72,6 +74,8 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
     return call ? nst_call_on_i_active(call) : 1;
   case nua_i_terminated:
     return call ? nst_call_on_i_terminated(call) : 1;
+  case nua_r_set_params:
+    return call ? nst_call_on_r_set_params(call) : 1;
   case nua_r_shutdown:
     if (*status >= 200)
       g_hash_table_remove_all(nst->ns_calls);   /* cancels every timer */
@@ -145,7 +149,6 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
                              NUTAG_SIP_PARSER(nst->ns_mclass),
                              NUTAG_SESSION_TIMER(0),
                              NUTAG_SESSION_REFRESHER(nua_no_refresher),
-                             NUTAG_APPL_METHOD("UPDATE"),
                              ta_tags(ta));
   (void)ta_end(ta);
 
@@ -172,6 +175,16 @@ void nst_destroy(nst_t *nst)
     nua_destroy(nst->ns_nua);
   free(nst->ns_mclass);   /* only after nua: its messages use the parser */
   su_home_unref(nst->ns_home);
+}
+
+void nst_handle_destroy(nst_t *nst, nua_handle_t *nh)
+{
+  nst_call_t *call = nst ? nst_call_find(nst, nh) : NULL;
+
+  if (call)
+    g_hash_table_remove(nst->ns_calls, nh);   /* cancels its timers */
+  if (nh)
+    nua_handle_destroy(nh);
 }
 
 void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic)

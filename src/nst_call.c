@@ -53,7 +53,6 @@ nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
   call->nc_nst = nst;
   call->nc_nh = nua_handle_ref(nh);
   call->nc_config = nst->ns_config;
-  call->nc_app_state = -1;
   if (nst_sched_init(&call->nc_refresh_timer, nst->ns_root) < 0 ||
       nst_sched_init(&call->nc_expiry_timer, nst->ns_root) < 0 ||
       nst_sched_init(&call->nc_next_timer, nst->ns_root) < 0)
@@ -153,6 +152,15 @@ static void call_set_session(nst_call_t *call, nst_outcome_t const *session)
 {
   call->nc_session = *session;
   call->nc_established = 1;
+  if (!call->nc_appl_update) {
+    /* From now on the peer's UPDATEs are session refreshes: nua hands them
+     * to us unanswered, so that the 200 carries the timer headers. Not
+     * earlier, and not for the whole nua: with UPDATE an application
+     * method, nua would not send the UPDATE of RFC 3312 preconditions. */
+    call->nc_appl_update = 1;
+    call->nc_own_set_params++;
+    nua_set_hparams(call->nc_nh, NUTAG_APPL_METHOD("UPDATE"), TAG_END());
+  }
   call_arm(call);
 }
 
@@ -556,8 +564,10 @@ int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
 
   /* nua resending our request after 422 on its own (see call_send()):
    * nothing the application needs to hear about. */
-  if (status == 100 && phrase && strcmp(phrase, "Re-Negotiating Session Timer") == 0)
+  if (status == 100 && phrase && strcmp(phrase, "Re-Negotiating Session Timer") == 0) {
+    call->nc_hide_recalling = 1;   /* and the "calling" it reports again */
     return 0;
+  }
   if (status < 200)
     return !ours;
   if (ours)
@@ -755,17 +765,25 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
     call_idle(call);
   }
 
-  /* nua's own restart after 422 reports "calling" once more: the
-   * application sees each state once. */
-  if (callstate == call->nc_app_state)
+  /* nua's own restart after 422 reports "calling" once more. */
+  if (call->nc_hide_recalling && callstate == nua_callstate_calling) {
+    call->nc_hide_recalling = 0;
     return 0;
-  call->nc_app_state = callstate;
+  }
   return 1;
 }
 
 int nst_call_on_i_active(nst_call_t *call)
 {
   return !call->nc_hide_states && !call->nc_restarting && !call->nc_rejected;
+}
+
+int nst_call_on_r_set_params(nst_call_t *call)
+{
+  if (call->nc_own_set_params == 0)
+    return 1;
+  call->nc_own_set_params--;
+  return 0;
 }
 
 int nst_call_on_i_terminated(nst_call_t *call)

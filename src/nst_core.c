@@ -137,17 +137,19 @@ nst_outcome_t nst_negotiate_uas(nst_config_t const *cfg, nst_hdrs_t const *reque
     return o;
 
   /* The smallest interval we may pick: the request's Min-SE, our own
-   * Min-SE, and never below 90 (sections 4 and 9). */
+   * Min-SE, and never below 90 (sections 4, 5 and 9). */
   floor = max_u(max_u(request->min_se, cfg->min_se), NST_MIN_SE_FLOOR);
+  o.min_se = floor;
 
-  if (request->se && request->se < cfg->min_se) {
+  if (request->se && request->se < floor) {
     if (request->supported_timer) {
-      /* Section 9: too small, and the UAC understands 422. */
+      /* Section 9: too small for us, or below the request's own Min-SE,
+       * and the UAC understands 422: tell it the floor. */
       o.reject = 422;
       return o;
     }
     /* A proxy inserted it for a UAC that cannot understand 422: raise it
-     * to our Min-SE instead (erratum 1687, as section 8.1 has proxies do). */
+     * to the floor instead (erratum 1687, as section 8.1 has proxies do). */
     o.interval = floor;
   }
   else if (request->se) {
@@ -162,7 +164,6 @@ nst_outcome_t nst_negotiate_uas(nst_config_t const *cfg, nst_hdrs_t const *reque
   }
 
   o.refresher = uas_choose_refresher(cfg, request, current);
-  o.min_se = floor;
   return o;
 }
 
@@ -183,8 +184,10 @@ nst_outcome_t nst_negotiate_uac_2xx(nst_hdrs_t const *sent, nst_hdrs_t const *re
   if (response->se == 0)
     return o;
 
-  /* Section 7.2: the 2xx value is the interval, whatever we offered. */
-  o.interval = response->se;
+  /* Section 7.2: the 2xx value is the interval, whatever we offered; but
+   * never below the absolute minimum of section 4 (a UAS answering less
+   * broke section 9: we will not refresh, or expect refreshes, faster). */
+  o.interval = max_u(response->se, NST_MIN_SE_FLOOR);
 
   if (response->refresher == nst_label_uac || response->refresher == nst_label_uas)
     o.refresher = nst_refresher_for(response->refresher, 1);

@@ -84,7 +84,9 @@ nst_hdrs_t nst_read_hdrs(nst_t const *nst, sip_t const *sip)
 
   memset(&h, 0, sizeof h);
   if (x) {
-    h.se = clamp_delta(x->x_delta);
+    /* A Session-Expires of 0 is a value (below every Min-SE), not an
+     * absent header: keep it distinct from 0, which means "absent". */
+    h.se = x->x_delta ? clamp_delta(x->x_delta) : 1;
     h.refresher = nst_label_parse(x->x_refresher);
   }
   if (min)

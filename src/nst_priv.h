@@ -52,7 +52,7 @@ struct nst_call_s {
   nst_method_t       nc_app_method;  /* ... and its method (none: none pending) */
   unsigned           nc_422_retries; /* for the request in flight */
   unsigned           nc_refreshes;
-  int                nc_app_state;   /* the last call state the application saw */
+  unsigned           nc_hide_recalling:1; /* nua resent after 422 on its own */
   nst_method_t       nc_refreshing;  /* our own refresh in flight */
   unsigned           nc_caller:1;    /* we sent the initial INVITE */
   unsigned           nc_established:1;
@@ -64,6 +64,8 @@ struct nst_call_s {
   unsigned           nc_refresh_waiting:1; /* a refresh came due meanwhile */
   unsigned           nc_hide_states:1;  /* hide nua_i_state of our refresh */
   unsigned           nc_ending:1;    /* nst sent BYE */
+  unsigned           nc_appl_update:1; /* nua hands us this call's UPDATEs */
+  unsigned           nc_own_set_params; /* nua_r_set_params of ours to come */
   nst_sched_timer_t  nc_refresh_timer;
   nst_sched_timer_t  nc_expiry_timer;
   /* What to do next, from a 0 ms timer: nua must finish the transaction
@@ -112,5 +114,6 @@ int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
 int nst_call_on_i_state(nst_call_t *call, int callstate);
 int nst_call_on_i_active(nst_call_t *call);
 int nst_call_on_i_terminated(nst_call_t *call);
+int nst_call_on_r_set_params(nst_call_t *call);
 
 #endif /* NST_PRIV_H */

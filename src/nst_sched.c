@@ -7,11 +7,29 @@
 
 #include <sofia-sip/su_time.h>
 
+#include <limits.h>
+
+/* su_timer_t takes at most SU_DURATION_MAX ms (24.8 days); a longer timer
+ * (a peer may negotiate any interval) runs in slices of at most a day. */
+#define NST_SCHED_SLICE_MS (24 * 3600 * 1000L)
+
+static void sched_fire(su_root_magic_t *magic, su_timer_t *timer, su_timer_arg_t *arg);
+
+static int sched_set(nst_sched_timer_t *t, su_duration_t left)
+{
+  if (left > NST_SCHED_SLICE_MS)
+    left = NST_SCHED_SLICE_MS;
+  return su_timer_set_interval(t->st_timer, sched_fire, (su_timer_arg_t *)t, left);
+}
+
 static void sched_fire(su_root_magic_t *magic, su_timer_t *timer, su_timer_arg_t *arg)
 {
   nst_sched_timer_t *t = (nst_sched_timer_t *)arg;
+  su_duration_t left = su_duration(t->st_due, su_now());
 
   (void)magic, (void)timer;
+  if (left > 0 && sched_set(t, left) == 0)
+    return;                     /* a slice of a long timer */
   t->st_armed = 0;
   t->st_fn(t->st_arg);
 }
@@ -27,15 +45,15 @@ int nst_sched_init(nst_sched_timer_t *t, su_root_t *root)
 
 int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
 {
-  if (t->st_timer == NULL || ms > (uint64_t)SU_DURATION_MAX)
+  /* su_time_add() takes a long of ms: beyond ~292 million years. */
+  if (t->st_timer == NULL || ms > (uint64_t)LONG_MAX / 2)
     return -1;
 
   nst_sched_cancel(t);
   t->st_fn = fn;
   t->st_arg = arg;
   t->st_due = su_time_add(su_now(), (su_duration_t)ms);
-  if (su_timer_set_interval(t->st_timer, sched_fire, (su_timer_arg_t *)t,
-                            (su_duration_t)ms) < 0)
+  if (sched_set(t, (su_duration_t)ms) < 0)
     return -1;
   t->st_armed = 1;
   return 0;

@@ -519,6 +519,7 @@ END_TEST
 
 
 void rfc4028_cases(Suite *s);
+void hostile_cases(Suite *s);
 
 static Suite *nst_suite(void)
 {
@@ -560,6 +561,7 @@ static Suite *nst_suite(void)
   suite_add_tcase(s, tc);
 
   rfc4028_cases(s);
+  hostile_cases(s);
   return s;
 }
 

@@ -14,6 +14,7 @@
  *                                              nua = nst_nua(nst);
  *   nua_invite(nh, tags...)                ->  nst_invite(nst, nh, tags...)
  *   nua_respond(nh, 200, "OK", tags...)    ->  nst_respond(nst, nh, 200, "OK", tags...)
+ *   nua_handle_destroy(nh)                 ->  nst_handle_destroy(nst, nh)
  *   nua_destroy(nua)                       ->  nst_destroy(nst)
  *
  * Everything else (nua_handle(), nua_bye(), the nua callback and its
@@ -114,6 +115,13 @@ nua_t *nst_nua(nst_t const *nst);
  * nua_shutdown() has been reported done (nua_r_shutdown 200). Cancels every
  * timer. NULL is accepted. */
 void nst_destroy(nst_t *nst);
+
+/** Destroy a handle: forget its call (cancelling its timers), then
+ * nua_handle_destroy(). Use it for call handles instead of
+ * nua_handle_destroy(): nua tells nobody about a destroyed handle, so nst
+ * would otherwise keep the call's timers until the call ends or nua shuts
+ * down (they would then act on a handle nua ignores). */
+void nst_handle_destroy(nst_t *nst, nua_handle_t *nh);
 
 /** Set the callback for session-timer events (NULL: none). */
 void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);

@@ -1,0 +1,201 @@
+#!/bin/bash
+# Run Sofia's own nua suite without and with nst attached; compare.
+#
+#   run.sh PLAIN_BINARY NST_BINARY EXPECTED_FAILURES LOGDIR
+#
+# Each binary runs as two processes in parallel, with Check's defaults
+# (CK_FORK=yes, each case in its own child, CK_DEFAULT_TIMEOUT as Check
+# sets it unless the caller does):
+#   st  CHECK_NUA_THREADING=yes   the single-threaded cases
+#   mt  CHECK_NUA_THREADING=no    the threaded cases (nua in its own thread)
+# (check_nua.c's main(): any value but "no" selects the single-threaded
+# cases, "no" the threaded ones.) A case is named MODE:TEST, e.g.
+# st:call_2_3_1.
+#
+# Passes only if the baseline passes every case, both builds ran the same
+# cases, and the nst build fails exactly the cases listed in
+# EXPECTED_FAILURES (one line each: the case, then the reason; # comments).
+# Threaded cases that fail are retried alone (see MT_ATTEMPTS below).
+# An expected failure that passes fails the run as well as an unexpected
+# failure does. The last line is "N passed, N failed" over the cases the
+# nst build ran.
+set -u
+
+plain=$1 nstbin=$2 expected=$3 logdir=$4
+
+mkdir -p "$logdir" || exit 1
+rm -f "$logdir"/*.out "$logdir"/*.verdict "$logdir"/*.results
+
+# Check's defaults, whatever the caller's environment says.
+unset CK_FORK CK_RUN_SUITE CK_RUN_CASE CK_INCLUDE_TAGS CK_EXCLUDE_TAGS \
+    CHECK_NUA_CASES CK_XML_LOG_FILE_NAME CK_TAP_LOG_FILE_NAME CK_LOG_FILE_NAME
+export CK_VERBOSITY=verbose
+
+for bin in "$plain" "$nstbin"; do
+    [ -x "$bin" ] || { echo "run.sh: $bin is missing" >&2; exit 1; }
+done
+
+start=$(date +%s)
+pids=()
+for build in plain nst; do
+    if [ $build = plain ]; then bin=$plain; else bin=$nstbin; fi
+    for mode in st mt; do
+        if [ $mode = st ]; then thr=yes; else thr=no; fi
+        CHECK_NUA_THREADING=$thr timeout 600 "$bin" \
+            >"$logdir/$build-$mode.out" 2>&1 &
+        pids+=($!)
+    done
+done
+for p in "${pids[@]}"; do wait "$p"; done
+
+# results BUILD: "MODE:TEST RESULT MESSAGE" lines, one per case that ran.
+# Check's verbose line: FILE:LINE:RESULT:TCASE:TEST:ITERATION: MESSAGE
+# (tcase names in Sofia's suite have no colon).
+results() {
+    local build=$1 mode
+    for mode in st mt; do
+        awk -v mode="$mode" -F: '
+            /^[^:]+:[0-9]+:[PFE]:[^:]*:[^:]+:[0-9]+:/ {
+                msg = $0
+                for (i = 1; i <= 6; i++) sub(/^[^:]*:/, "", msg)
+                sub(/^ /, "", msg)
+                print mode ":" $5, $3, "[" $4 "] " msg
+            }' "$logdir/$build-$mode.out"
+    done
+}
+
+status=0
+problem() { echo "check-sofia-suite: $*"; status=1; }
+
+# Each process must have reached Check's summary, with one line per case.
+for build in plain nst; do
+    for mode in st mt; do
+        out="$logdir/$build-$mode.out"
+        sum=$(grep -E '^[0-9]+%: Checks: [0-9]+' "$out" | tail -n 1)
+        if [ -z "$sum" ]; then
+            problem "$build/$mode did not finish (no Check summary, see $out)"
+            continue
+        fi
+        n=$(echo "$sum" | sed -E 's/^[0-9]+%: Checks: ([0-9]+).*/\1/')
+        got=$(results $build | grep -c "^$mode:")
+        [ "$n" = "$got" ] ||
+            problem "$build/$mode: Check counted $n cases, $got result lines (see $out)"
+    done
+done
+
+results plain >"$logdir/plain.results"
+results nst >"$logdir/nst.results"
+
+# Retries of the threaded cases. In threaded mode Sofia's harness races with
+# nua's thread around s2_nua_fast_forward() (the nua thread is woken after
+# the fake clock moved): some cases fail intermittently against the plain
+# nua too (e.g. mt:call_2_3_2, mt:bye_4_2_1, mt:SIP_CC_OE_CE_TI_011_012,
+# each in 10-30 % of the runs). A threaded case that fails is run again
+# alone, up to MT_ATTEMPTS times in all, the same way in both builds; it
+# passes if one attempt passes. Single-threaded cases are deterministic and
+# get one attempt.
+MT_ATTEMPTS=${MT_ATTEMPTS:-6}
+retry() {
+    local build=$1 bin=$2 test=$3 k
+    for k in $(seq 2 "$MT_ATTEMPTS"); do
+        CHECK_NUA_THREADING=no CHECK_NUA_CASES=$test timeout 120 "$bin" \
+            >"$logdir/$build-mt-retry-$test-$k.out" 2>&1
+        if grep -qE "^[^:]+:[0-9]+:P:[^:]*:$test:" \
+                "$logdir/$build-mt-retry-$test-$k.out"; then
+            echo "P $k" >"$logdir/$build-mt-retry-$test.verdict"
+            return
+        fi
+    done
+    echo "F $MT_ATTEMPTS" >"$logdir/$build-mt-retry-$test.verdict"
+}
+pids=()
+for build in plain nst; do
+    if [ $build = plain ]; then bin=$plain; else bin=$nstbin; fi
+    for c in $(awk '$2 != "P" && /^mt:/ { print $1 }' "$logdir/$build.results"); do
+        retry $build "$bin" "${c#mt:}" &
+        pids+=($!)
+    done
+done
+for p in "${pids[@]}"; do wait "$p"; done
+for build in plain nst; do
+    for v in "$logdir"/$build-mt-retry-*.verdict; do
+        [ -f "$v" ] || continue
+        test=${v#"$logdir/$build-mt-retry-"}; test=${test%.verdict}
+        read -r r k <"$v"
+        if [ "$r" = P ]; then
+            echo "$build: mt:$test failed, then passed on attempt $k (threaded-mode race)"
+            awk -v c="mt:$test" -v k="$k" \
+                '$1 == c { $0 = c " P passed on attempt " k } { print }' \
+                "$logdir/$build.results" >"$logdir/$build.results.tmp" &&
+                mv "$logdir/$build.results.tmp" "$logdir/$build.results"
+        else
+            awk -v c="mt:$test" -v k="$k" \
+                '$1 == c { $0 = $0 " (all " k " attempts failed)" } { print }' \
+                "$logdir/$build.results" >"$logdir/$build.results.tmp" &&
+                mv "$logdir/$build.results.tmp" "$logdir/$build.results"
+        fi
+    done
+done
+
+for build in plain nst; do
+    dup=$(cut -d' ' -f1 "$logdir/$build.results" | sort | uniq -d)
+    [ -z "$dup" ] || problem "$build: case names not unique: $dup"
+done
+
+cmp -s <(cut -d' ' -f1 "$logdir/plain.results" | sort) \
+       <(cut -d' ' -f1 "$logdir/nst.results" | sort) ||
+    problem "the two builds did not run the same cases"
+
+count() { awk -v r="$2" '$2 == r' "$logdir/$1.results" | wc -l; }
+plain_pass=$(count plain P)
+plain_fail=$(( $(wc -l <"$logdir/plain.results") - plain_pass ))
+echo "baseline (nua without nst): $plain_pass passed, $plain_fail failed"
+if [ "$plain_fail" -ne 0 ]; then
+    problem "the baseline fails (an environment problem, not nst):"
+    awk '$2 != "P"' "$logdir/plain.results" | sed 's/^/  /'
+fi
+
+# The expected failures: case names, then reasons.
+exp_cases=$(sed -e 's/#.*//' "$expected" | awk 'NF { print $1 }' | sort)
+dup=$(echo "$exp_cases" | uniq -d)
+[ -z "$dup" ] || problem "$expected lists cases twice: $dup"
+reason() {
+    sed -e 's/#.*//' "$expected" |
+        awk -v c="$1" '$1 == c { $1 = ""; sub(/^ +/, ""); print; exit }'
+}
+
+fails=$(awk '$2 != "P" { print $1 }' "$logdir/nst.results" | sort)
+ran=$(cut -d' ' -f1 "$logdir/nst.results" | sort)
+
+echo "with nst attached, failing cases:"
+for c in $fails; do
+    line=$(awk -v c="$c" '$1 == c { $1 = ""; print; exit }' "$logdir/nst.results")
+    if echo "$exp_cases" | grep -qxF "$c"; then
+        echo "  $c (expected: $(reason "$c"))"
+        echo "     $line"
+    else
+        echo "  $c UNEXPECTED"
+        echo "     $line"
+        status=1
+    fi
+done
+[ -n "$fails" ] || echo "  (none)"
+
+for c in $exp_cases; do
+    if ! echo "$ran" | grep -qxF "$c"; then
+        problem "expected failure $c did not run"
+    elif ! echo "$fails" | grep -qxF "$c"; then
+        problem "expected failure $c passed: remove it from $expected"
+    fi
+done
+
+nst_pass=$(count nst P)
+nst_fail=$(( $(wc -l <"$logdir/nst.results") - nst_pass ))
+echo "logs: $logdir ($(( $(date +%s) - start ))s)"
+if [ $status -eq 0 ]; then
+    echo "check-sofia-suite: PASSED (only the expected cases fail with nst)"
+else
+    echo "check-sofia-suite: FAILED"
+fi
+echo "$nst_pass passed, $nst_fail failed"
+exit $status

@@ -1,0 +1,65 @@
+/*
+ * Test selection for Sofia's own nua suite (make check-sofia-suite).
+ *
+ * Replaces Sofia's s2check/s2tcase.c, which calls Check's _tcase_add_test()
+ * with the pre-0.13 signature and crashes with Check 0.15
+ * (nua-integration.md section 7). With Check 0.15, START_TEST() makes each
+ * test a `const TTest *`; s2check.h's tcase_add_test() macro passes it here
+ * as a TFun. Linked into both builds of the suite (with and without nst).
+ *
+ * s2_select_tests() takes a comma-separated list of fnmatch() patterns on
+ * test names (check_nua's command line or CHECK_NUA_CASES), like Sofia's.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+void s2_tcase_add_test(TCase *tc, TFun tf, char const *name,
+                       int signo, int start, int end);
+void s2_select_tests(char const *pattern);
+
+static char **patterns;         /* NULL-terminated; NULL: every test */
+
+void s2_select_tests(char const *pattern)
+{
+  size_t n = 0, k = 0;
+  char *copy, *p, *save = NULL;
+
+  if (pattern == NULL || *pattern == '\0')
+    return;
+
+  while (patterns && patterns[n])
+    n++;
+  copy = strdup(pattern);
+  for (p = copy; *p; p++)
+    k += *p == ',';
+  patterns = realloc(patterns, (n + k + 2) * sizeof *patterns);
+  for (p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save))
+    patterns[n++] = strdup(p);
+  patterns[n] = NULL;
+  free(copy);
+}
+
+static int selected(char const *name)
+{
+  char **p;
+
+  if (patterns == NULL)
+    return 1;
+  for (p = patterns; *p; p++)
+    if (fnmatch(*p, name, 0) == 0)
+      return 1;
+  return 0;
+}
+
+void s2_tcase_add_test(TCase *tc, TFun tf, char const *name,
+                       int signo, int start, int end)
+{
+  TTest const *test = (TTest const *)(void const *)tf;
+
+  if (selected(name))
+    _tcase_add_test(tc, test, signo, 0, start, end);
+}
