@@ -1,11 +1,6 @@
 /*
  * nst test glue for Sofia's s2check harness.
  *
- * - s2_tcase_add_test()/s2_select_tests(): our own replacement for
- *   s2check/s2tcase.c, which calls Check's _tcase_add_test() with the
- *   pre-0.13 signature and crashes with Debian's Check 0.15
- *   (nua-integration.md section 7). Here START_TEST() makes a test a
- *   `const TTest *`, which is what the harness passes as its TFun.
  * - nst_test_nua_create()/nst_test_nua_destroy(): check_nua.c is compiled
  *   with nua_create/nua_destroy renamed to these, so every nua the harness
  *   creates has nst attached, the way an application adopts nst.
@@ -15,61 +10,8 @@
 
 #include "s2_glue.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---------------------------------------------------------------------- */
-/* Test selection */
-
-static char **patterns;         /* NULL-terminated; NULL: every test */
-
-void s2_select_tests(char const *pattern)
-{
-  size_t n = 0, k = 0;
-  char *copy, *p, *save = NULL;
-
-  if (pattern == NULL || *pattern == '\0')
-    return;
-
-  while (patterns && patterns[n])
-    n++;
-  copy = strdup(pattern);
-  for (p = copy; *p; p++)
-    k += *p == ',';
-  patterns = realloc(patterns, (n + k + 2) * sizeof *patterns);
-  for (p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save))
-    patterns[n++] = strdup(p);
-  patterns[n] = NULL;
-  free(copy);
-}
-
-static int selected(char const *name)
-{
-  char **p;
-
-  if (patterns == NULL)
-    return 1;
-  for (p = patterns; *p; p++)
-    if (fnmatch(*p, name, 0) == 0)
-      return 1;
-  return 0;
-}
-
-void s2_tcase_add_test(TCase *tc, TFun tf, char const *name,
-                       int signo, int start, int end)
-{
-  TTest const *test = (TTest const *)(void const *)tf;
-
-  if (selected(name))
-    _tcase_add_test(tc, test, signo, 0, start, end);
-}
-
-void nst_tcase_add_test(TCase *tc, TTest const *test, char const *name)
-{
-  if (selected(name))
-    _tcase_add_test(tc, test, 0, 0, 0, 1);
-}
 
 /* ---------------------------------------------------------------------- */
 /* nua with nst attached */

@@ -12,7 +12,7 @@
 #       is compiled with nua_create/nua_destroy renamed to the wrappers in
 #       sofia_suite_nst.c.
 #
-# Both are linked with sofia_suite_tcase.c in place of s2check/s2tcase.c
+# Both are linked with s2_tcase.c in place of s2check/s2tcase.c
 # (Check 0.15). check-sofia-suite runs both the same way (run.sh: Check's
 # default CK_FORK, single-threaded and threaded cases as two processes) and
 # fails unless the baseline passes every case and the nst build fails
@@ -20,7 +20,7 @@
 #   SOFIA_SUITE_LOGDIR=DIR   where the raw outputs go
 #                            (default tests/sofia-suite/logs)
 SOFIA_SUITE_FILES = tests/sofia-suite/sofia-suite.mk \
-	tests/sofia-suite/sofia_suite_tcase.c tests/sofia-suite/sofia_suite_nst.c \
+	tests/sofia-suite/sofia_suite_nst.c \
 	tests/sofia-suite/run.sh tests/sofia-suite/expected-failures.txt \
 	tests/sofia-suite/README tests/sofia-suite/.gitignore
 EXTRA_DIST += $(SOFIA_SUITE_FILES)
@@ -45,19 +45,19 @@ SOFIA_SUITE_COMMON_OBJS = $(SOFIA_SUITE_OBJ)/s2base.o \
 	$(SOFIA_SUITE_OBJ)/s2dns.o $(SOFIA_SUITE_OBJ)/s2_localinfo.o \
 	$(SOFIA_SUITE_OBJ)/check_session.o $(SOFIA_SUITE_OBJ)/check_register.o \
 	$(SOFIA_SUITE_OBJ)/check_etsi.o $(SOFIA_SUITE_OBJ)/check_simple.o \
-	$(SOFIA_SUITE_OBJ)/sofia_suite_tcase.o
+	$(SOFIA_SUITE_OBJ)/s2_tcase.o
 
 $(SOFIA_SUITE_OBJ)/common.stamp: $(top_srcdir)/tests/sofia-source.sh \
 		$(top_srcdir)/tests/s2config/config.h \
-		$(top_srcdir)/tests/sofia-suite/sofia_suite_tcase.c
+		$(top_srcdir)/tests/s2_tcase.c
 	$(AM_V_GEN)src=`$(SHELL) $(top_srcdir)/tests/sofia-source.sh "$(S2_SRC)" "$(SOFIA_SOURCE)"` || exit 1; \
 	$(MKDIR_P) $(SOFIA_SUITE_OBJ) && \
 	for f in $(S2_HARNESS) $(SOFIA_SUITE_CASES); do \
 	  $(SOFIA_SUITE_COMPILE) -c "$$src/$$f" \
 	    -o $(SOFIA_SUITE_OBJ)/`basename $$f .c`.o || exit 1; \
 	done && \
-	$(SOFIA_SUITE_GLUE_COMPILE) -c $(top_srcdir)/tests/sofia-suite/sofia_suite_tcase.c \
-	  -o $(SOFIA_SUITE_OBJ)/sofia_suite_tcase.o && \
+	$(SOFIA_SUITE_GLUE_COMPILE) -c $(top_srcdir)/tests/s2_tcase.c \
+	  -o $(SOFIA_SUITE_OBJ)/s2_tcase.o && \
 	touch $@
 
 tests/sofia-suite/check_sofia_nua_plain$(EXEEXT): $(SOFIA_SUITE_OBJ)/common.stamp

@@ -1,14 +1,13 @@
 /*
- * Test selection for Sofia's own nua suite (make check-sofia-suite).
+ * Test selection for Sofia's s2check harness: our own replacement for
+ * s2check/s2tcase.c, which calls Check's _tcase_add_test() with the
+ * pre-0.13 signature and crashes with Debian's Check 0.15
+ * (nua-integration.md section 7). With Check 0.15, START_TEST() makes a
+ * test a `const TTest *`, which is what the harness passes as its TFun.
+ * Linked into nst's s2 suite and into Sofia's own nua suite
+ * (tests/sofia-suite).
  *
- * Replaces Sofia's s2check/s2tcase.c, which calls Check's _tcase_add_test()
- * with the pre-0.13 signature and crashes with Check 0.15
- * (nua-integration.md section 7). With Check 0.15, START_TEST() makes each
- * test a `const TTest *`; s2check.h's tcase_add_test() macro passes it here
- * as a TFun. Linked into both builds of the suite (with and without nst).
- *
- * s2_select_tests() takes a comma-separated list of fnmatch() patterns on
- * test names (check_nua's command line or CHECK_NUA_CASES), like Sofia's.
+ * s2_select_tests() takes comma-separated fnmatch() patterns on test names.
  */
 #include "config.h"
 
@@ -20,6 +19,7 @@
 void s2_tcase_add_test(TCase *tc, TFun tf, char const *name,
                        int signo, int start, int end);
 void s2_select_tests(char const *pattern);
+void nst_tcase_add_test(TCase *tc, TTest const *test, char const *name);
 
 static char **patterns;         /* NULL-terminated; NULL: every test */
 
@@ -63,3 +63,10 @@ void s2_tcase_add_test(TCase *tc, TFun tf, char const *name,
   if (selected(name))
     _tcase_add_test(tc, test, signo, 0, start, end);
 }
+
+void nst_tcase_add_test(TCase *tc, TTest const *test, char const *name)
+{
+  if (selected(name))
+    _tcase_add_test(tc, test, 0, 0, 0, 1);
+}
+
