@@ -191,11 +191,25 @@ done
 
 nst_pass=$(count nst P)
 nst_fail=$(( $(wc -l <"$logdir/nst.results") - nst_pass ))
+n_expected=$(echo "$exp_cases" | grep -c .)
 echo "logs: $logdir ($(( $(date +%s) - start ))s)"
+echo "with nst: $nst_pass cases passed, $nst_fail failed, of which $n_expected are expected (listed in $expected)"
 if [ $status -eq 0 ]; then
     echo "check-sofia-suite: PASSED (only the expected cases fail with nst)"
 else
     echo "check-sofia-suite: FAILED"
 fi
-echo "$nst_pass passed, $nst_fail failed"
+# Closing line, one verdict per case: as expected (a pass, or a listed
+# failure that failed) or not.
+unexpected=0
+for c in $fails; do
+    echo "$exp_cases" | grep -qxF "$c" || unexpected=$((unexpected + 1))
+done
+for c in $exp_cases; do
+    echo "$fails" | grep -qxF "$c" || unexpected=$((unexpected + 1))
+done
+total=$(wc -l <"$logdir/nst.results")
+# A problem outside the cases (the baseline, the list) is a failure too.
+[ $status -eq 0 ] || [ $unexpected -gt 0 ] || unexpected=1
+echo "$(( total - unexpected )) passed, $unexpected failed"
 exit $status
