@@ -207,9 +207,7 @@ START_TEST(hostile_2xx_se_not_a_number_ends_call_cleanly)
   nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
   struct message *invite;
 
-  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
-  ck_assert(s2_check_callstate(nua_callstate_calling));
-  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  invite = nst_sends_invite(nh, TAG_END());
   peer_respond(invite, SIP_200_OK, SIPTAG_UNKNOWN_STR("Session-Expires: abc;refresher=uas"),
                SIPTAG_REQUIRE_STR("timer"), TAG_END());
   s2_sip_free_message(invite);

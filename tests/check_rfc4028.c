@@ -35,9 +35,7 @@ START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
   nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
   struct message *invite, *again, *retry;
 
-  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
-  ck_assert(s2_check_callstate(nua_callstate_calling));
-  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  invite = nst_sends_invite(nh, TAG_END());
   check_se(invite, 1800, NULL);
   s2_sip_respond_to(invite, NULL, 422, "Session Interval Too Small",
                     SIPTAG_MIN_SE_STR("2000"), TAG_END());
@@ -84,10 +82,7 @@ static nua_handle_t *invite_answered(struct message **invite_out, int status,
   struct message *invite;
   ta_list ta;
 
-  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
-  ck_assert(s2_check_callstate(nua_callstate_calling));
-  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-  ck_assert(invite != NULL);
+  invite = nst_sends_invite(nh, TAG_END());
   ta_start(ta, tag, value);
   s2_sip_respond_to(invite, NULL, status, phrase, ta_tags(ta));
   (void)ta_end(ta);
@@ -354,9 +349,7 @@ START_TEST(rfc4028_7_2_uac_takes_se_from_2xx_it_did_not_ask_for)
   nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
   struct message *invite, *update;
 
-  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), NSTTAG_ENABLED(0), TAG_END());
-  ck_assert(s2_check_callstate(nua_callstate_calling));
-  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  invite = nst_sends_invite(nh, NSTTAG_ENABLED(0), TAG_END());
   ck_assert_msg(se_of(invite) == NULL, "Session-Expires with timers off");
   ck_assert(has_timer(invite->sip->sip_supported));
   peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),

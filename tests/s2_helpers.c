@@ -234,18 +234,29 @@ int app_saw(nua_event_t event)
 /* ---------------------------------------------------------------------- */
 /* Helpers: calls */
 
+/* nst sends the INVITE of a new call on @a nh (with @a tags); returns the
+ * INVITE as the peer got it. */
+struct message *nst_sends_invite(nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
+{
+  struct message *invite;
+  ta_list ta;
+
+  ta_start(ta, tag, value);
+  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), ta_tags(ta));
+  (void)ta_end(ta);
+  ck_assert(s2_check_callstate(nua_callstate_calling));
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert(invite != NULL);
+  return invite;
+}
+
 /* nst calls the peer; the peer answers 200 with @a tags. */
 nua_handle_t *call_peer(struct message **invite_out,
                                tag_type_t tag, tag_value_t value, ...)
 {
   nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
-  struct message *invite;
+  struct message *invite = nst_sends_invite(nh, TAG_END());
   ta_list ta;
-
-  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
-  ck_assert(s2_check_callstate(nua_callstate_calling));
-  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-  ck_assert(invite != NULL);
 
   ta_start(ta, tag, value);
   peer_respond(invite, SIP_200_OK, ta_tags(ta));
