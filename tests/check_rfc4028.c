@@ -519,25 +519,35 @@ START_TEST(rfc4028_10_refresh_waits_for_pending_reinvite)
 }
 END_TEST
 
-START_TEST(rfc3261_14_1_glare_491_caller_retries_after_2_1_to_4_s)
+/* The refresh @a update fails with @a status: no new try for @a quiet_s
+ * seconds, one by @a by_s seconds, which the peer accepts. */
+static void refresh_retried(struct message *update, int status, char const *phrase,
+                            unsigned quiet_s, unsigned by_s)
 {
-  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
-  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
-
-  s2_sip_respond_to(update, dialog, SIP_491_REQUEST_PENDING, TAG_END());
+  s2_sip_respond_to(update, dialog, status, phrase, TAG_END());
   s2_sip_free_message(update);
   settle();
   free(expect_nst_event(nst_ev_refresh_failed));
-  advance(2);
-  ck_assert_msg(!peer_has_request(), "retry sooner than 2.1 s (we own the Call-ID)");
-  advance(2);
+  if (quiet_s) {
+    advance(quiet_s);
+    ck_assert_msg(!peer_has_request(), "retry after %d sooner than %u s", status, quiet_s);
+  }
+  advance(by_s - quiet_s);
   update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
-  ck_assert_msg(update != NULL, "no retry within 4 s");
+  ck_assert_msg(update != NULL, "no retry after %d within %u s", status, by_s);
   s2_sip_respond_to(update, dialog, SIP_200_OK,
                     SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
   s2_sip_free_message(update);
   settle();
   free(expect_nst_event(nst_ev_refresh_answered));
+}
+
+START_TEST(rfc3261_14_1_glare_491_caller_retries_after_2_1_to_4_s)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+
+  /* We placed the call, so we own its Call-ID: 2.1 to 4 s. */
+  refresh_retried(refresh_at_45(SIP_METHOD_UPDATE), SIP_491_REQUEST_PENDING, 2, 4);
   bye_from_peer();
   nua_handle_destroy(nh);
 }
@@ -548,20 +558,11 @@ START_TEST(rfc3261_14_1_glare_491_callee_retries_within_2_s)
   nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
                                 SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
                                 SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
-  struct message *ok = answer_call(nh, TAG_END()), *update;
 
-  s2_sip_free_message(ok);
-  update = refresh_at_45(SIP_METHOD_UPDATE);
-  s2_sip_respond_to(update, dialog, SIP_491_REQUEST_PENDING, TAG_END());
-  s2_sip_free_message(update);
-  settle();
-  advance(2);
-  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
-  ck_assert_msg(update != NULL, "no retry within 2 s (the peer owns the Call-ID)");
-  s2_sip_respond_to(update, dialog, SIP_200_OK,
-                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
-  s2_sip_free_message(update);
-  settle();
+  s2_sip_free_message(answer_call(nh, TAG_END()));
+  nst_flush_recorded_events();
+  /* The peer owns the Call-ID: 0 to 2 s. */
+  refresh_retried(refresh_at_45(SIP_METHOD_UPDATE), SIP_491_REQUEST_PENDING, 0, 2);
   bye_from_peer();
   nua_handle_destroy(nh);
 }
@@ -570,22 +571,9 @@ END_TEST
 START_TEST(rfc4028_10_503_keeps_call_and_retries_before_peer_gives_up)
 {
   nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
-  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
 
-  s2_sip_respond_to(update, dialog, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-  s2_sip_free_message(update);
-  settle();
-  free(expect_nst_event(nst_ev_refresh_failed));
   /* The peer sends BYE at 60 s: try again halfway, at 52.5 s. */
-  advance(7);
-  ck_assert_msg(!peer_has_request(), "retry before 52.5 s");
-  advance(1);
-  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
-  s2_sip_respond_to(update, dialog, SIP_200_OK,
-                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
-  s2_sip_free_message(update);
-  settle();
-  free(expect_nst_event(nst_ev_refresh_answered));
+  refresh_retried(refresh_at_45(SIP_METHOD_UPDATE), SIP_503_SERVICE_UNAVAILABLE, 7, 8);
   bye_from_peer();
   nua_handle_destroy(nh);
 }
