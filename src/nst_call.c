@@ -102,19 +102,24 @@ void nst_call_info(nst_call_t const *call, int status, char const *phrase,
   info->ni_refreshes = call->nc_refreshes;
 }
 
-static void call_report(nst_call_t *call, nst_event_t event, int status,
-                        char const *phrase)
+/* Tell the application. Returns 1 if the call is still there afterwards:
+ * the application may destroy its handle from the callback
+ * (nst_handle_destroy()), and then @a call is gone. */
+static int call_report(nst_call_t *call, nst_event_t event, int status,
+                       char const *phrase)
 {
   nst_t *nst = call->nc_nst;
+  nua_handle_t *nh = call->nc_nh;
   nst_info_t info;
 
   nst_call_info(call, status, phrase, &info);
   SU_DEBUG_5(("nst: %p %s interval=%u refresher=%s status=%d\n",
-              (void *)call->nc_nh, nst_event_name(event), info.ni_interval,
+              (void *)nh, nst_event_name(event), info.ni_interval,
               nst_refresher_name(info.ni_refresher), status));
-  if (nst->ns_ev_callback)
-    nst->ns_ev_callback(event, nst, call->nc_nh, nua_handle_magic(call->nc_nh),
-                        &info, nst->ns_ev_magic);
+  if (nst->ns_ev_callback == NULL)
+    return 1;
+  nst->ns_ev_callback(event, nst, nh, nua_handle_magic(nh), &info, nst->ns_ev_magic);
+  return nst_call_find(nst, nh) == call;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -418,8 +423,8 @@ static void call_expiry_due(void *arg)
 {
   nst_call_t *call = arg;
 
-  call_report(call, nst_ev_expired, 0, NULL);
-  call_end(call, NST_EXPIRY_REASON);
+  if (call_report(call, nst_ev_expired, 0, NULL))
+    call_end(call, NST_EXPIRY_REASON);
 }
 
 /* A failure response to our refresh. */
@@ -446,7 +451,8 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
   }
 
   call->nc_refreshing = nst_method_none;
-  call_report(call, nst_ev_refresh_failed, status, phrase);
+  if (!call_report(call, nst_ev_refresh_failed, status, phrase))
+    return;
 
   switch (action) {
   case nst_fail_use_reinvite:
@@ -493,8 +499,8 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
    * a 2xx without Session-Expires turns the timer off. */
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
   call_set_session(call, &o);
-  call_report(call, nst_ev_refresh_answered, status, phrase);
-  call_idle(call);
+  if (call_report(call, nst_ev_refresh_answered, status, phrase))
+    call_idle(call);
   return 0;
 }
 
@@ -552,8 +558,8 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
   call_note_peer(call, sip);
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
   call_set_session(call, &o);
-  call_report(call, nst_ev_negotiated, status, phrase);
-  call_idle(call);
+  if (call_report(call, nst_ev_negotiated, status, phrase))
+    call_idle(call);
   return 1;
 }
 

@@ -327,6 +327,45 @@ START_TEST(lifecycle_handle_destroyed_while_refresh_in_flight)
 }
 END_TEST
 
+static void destroyed_from_callback(nst_event_t event, char const *se)
+{
+  nua_handle_t *nh;
+  struct message *m;
+
+  nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR(se),
+                 SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  s2_nst_destroy_on_event = event;
+  advance(45);
+  if (event == nst_ev_refresh_failed) {
+    m = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+    s2_sip_respond_to(m, dialog, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+    s2_sip_free_message(m);
+  }
+  advance(60);
+  /* nst neither touched the freed call nor acted for it afterwards
+   * (ASan/valgrind watch the first part). */
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);
+  while ((m = s2sip->received)) {
+    if (m->sip->sip_request && m->sip->sip_request->rq_method == sip_method_bye)
+      s2_sip_respond_to(m, NULL, SIP_200_OK, TAG_END());
+    s2_sip_free_message(m);
+  }
+  advance(200);
+  ck_assert_msg(!peer_has_request_of(sip_method_update), "refresh of a destroyed call");
+}
+
+START_TEST(lifecycle_handle_destroyed_from_expiry_callback)
+{
+  destroyed_from_callback(nst_ev_expired, "90;refresher=uas");
+}
+END_TEST
+
+START_TEST(lifecycle_handle_destroyed_from_refresh_failed_callback)
+{
+  destroyed_from_callback(nst_ev_refresh_failed, "90;refresher=uac");
+}
+END_TEST
+
 START_TEST(lifecycle_shutdown_with_many_timed_calls)
 {
   enum { N = 8 };
@@ -392,5 +431,7 @@ void hostile_cases(Suite *s)
   tc = nst_tcase("lifecycle", setup);
   tcase_add_test(tc, lifecycle_handle_destroyed_while_refresh_in_flight);
   tcase_add_test(tc, lifecycle_shutdown_with_many_timed_calls);
+  tcase_add_test(tc, lifecycle_handle_destroyed_from_expiry_callback);
+  tcase_add_test(tc, lifecycle_handle_destroyed_from_refresh_failed_callback);
   suite_add_tcase(s, tc);
 }

@@ -18,6 +18,7 @@
 
 nst_t *s2_nst;
 struct nst_recorded_event *s2_nst_events;
+int s2_nst_destroy_on_event = -1;
 
 static void record_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
                              nua_hmagic_t *hmagic, nst_info_t const *info,
@@ -25,7 +26,7 @@ static void record_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
 {
   struct nst_recorded_event *e = calloc(1, sizeof *e), **tail;
 
-  (void)nst, (void)hmagic, (void)magic;
+  (void)hmagic, (void)magic;
   e->event = event;
   e->nh = nh;
   e->info = *info;
@@ -34,6 +35,10 @@ static void record_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
   for (tail = &s2_nst_events; *tail; tail = &(*tail)->next)
     ;
   *tail = e;
+
+  /* An application that destroys the call from nst's callback. */
+  if ((int)event == s2_nst_destroy_on_event)
+    nst_handle_destroy(nst, nh);
 }
 
 nua_t *nst_test_nua_create(su_root_t *root, nua_callback_f callback,
@@ -58,6 +63,7 @@ void nst_test_nua_destroy(nua_t *nua)
   (void)nua;
   nst_destroy(s2_nst);
   s2_nst = NULL;
+  s2_nst_destroy_on_event = -1;
   nst_flush_recorded_events();
 }
 

@@ -24,6 +24,10 @@ struct nst_recorded_event {
 
 extern struct nst_recorded_event *s2_nst_events;
 
+/** If set to an nst_event_t, the recording callback destroys the call's
+ * handle (nst_handle_destroy()) when that event comes. */
+extern int s2_nst_destroy_on_event;
+
 /** Take the oldest recorded nst event (caller frees), or NULL. */
 struct nst_recorded_event *nst_next_recorded_event(void);
 void nst_flush_recorded_events(void);
