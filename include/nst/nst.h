@@ -106,6 +106,31 @@ typedef void nst_callback_f(nst_event_t event, nst_t *nst,
 nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
                   tag_type_t tag, tag_value_t value, ...);
 
+/** Read session-timer settings from a liblinphone-style configuration file.
+ *
+ * Section [sip], keys with liblinphone's meaning:
+ *   session_expires_enabled (0/1)         -> NSTTAG_ENABLED()
+ *   session_expires_value (seconds)       -> NSTTAG_SESSION_EXPIRES()
+ *   session_expires_min_value (>= 90)     -> NSTTAG_MIN_SE()
+ *   session_expires_refresher_value       -> NSTTAG_REFRESHER()
+ *                                            (0 auto, 1 uas, 2 uac)
+ * Absent keys keep nst's defaults; other [sip] keys are ignored (the file
+ * may be liblinphone's own); an unknown session_expires_* key is reported
+ * as a warning.
+ *
+ * On success, *@a return_tags is a tag list (allocated from @a home) for
+ * nst_create() or a per-call nst_invite()/nst_respond(), e.g.
+ * nst_create(root, cb, magic, TAG_NEXT(tags)). *@a return_messages, if not
+ * NULL, gets the errors and warnings, one per line, each naming the file,
+ * the key and the problem (allocated from @a home; NULL if none).
+ *
+ * @return 0, or -1 if the file cannot be read or a value is invalid (not a
+ * number, Min-SE below 90, an interval below Min-SE, a refresher outside
+ * 0..2): values are refused, never clamped.
+ */
+int nst_config_read(su_home_t *home, char const *path,
+                    tagi_t **return_tags, char **return_messages);
+
 /** The nua the module created. */
 nua_t *nst_nua(nst_t const *nst);
 

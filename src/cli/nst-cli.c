@@ -250,6 +250,10 @@ static void usage(FILE *f)
     "  -d, --duration S          hang up S seconds after the call is up\n"
     "  -n, --name NAME           label of the output lines (default nst-cli)\n"
     "      --glib                run on a glib main loop (su_glib)\n"
+    "  -c, --config FILE         liblinphone-style file: [sip] session_expires_enabled,\n"
+    "                            session_expires_value, session_expires_min_value,\n"
+    "                            session_expires_refresher_value (0 auto, 1 uas, 2 uac);\n"
+    "                            options given on the command line win\n"
     "  -h, --help                this text\n"
     "\n"
     "Exit status: 0 call ended normally, 1 error, 2 usage, 3 session expired\n"
@@ -301,25 +305,29 @@ int main(int argc, char *argv[])
     { "duration", required_argument, NULL, 'd' },
     { "name", required_argument, NULL, 'n' },
     { "glib", no_argument, NULL, 'G' },
+    { "config", required_argument, NULL, 'c' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
   cli_t cli[1];
   su_home_t home[1] = { SU_HOME_INIT(home) };
   char const *bind = "sip:127.0.0.1:5060", *mode, *target = NULL, *media_host;
-  unsigned se = 1800, min_se = 90;
+  char const *config = NULL;
+  unsigned se = 1800, min_se = 90, opt_se = 0, opt_min_se = 0;
   int refresher = nst_pref_auto, enabled = 1, no_update = 0, use_glib = 0, c;
+  int opt_refresher = -1, opt_no_timer = 0;
 
   memset(cli, 0, sizeof cli);
   cli->name = "nst-cli";
 
-  while ((c = getopt_long(argc, argv, "b:e:m:r:d:n:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "b:e:m:r:d:n:c:h", longopts, NULL)) != -1) {
     switch (c) {
     case 'b': bind = optarg; break;
-    case 'e': if (parse_seconds(optarg, &se) < 0) goto bad; break;
-    case 'm': if (parse_seconds(optarg, &min_se) < 0) goto bad; break;
-    case 'r': if (parse_refresher(optarg, &refresher) < 0) goto bad; break;
-    case 'T': enabled = 0; break;
+    case 'e': if (parse_seconds(optarg, &opt_se) < 0 || !opt_se) goto bad; break;
+    case 'm': if (parse_seconds(optarg, &opt_min_se) < 0 || !opt_min_se) goto bad; break;
+    case 'r': if (parse_refresher(optarg, &opt_refresher) < 0) goto bad; break;
+    case 'T': opt_no_timer = 1; break;
+    case 'c': config = optarg; break;
     case 'U': no_update = 1; break;
     case 'd': if (parse_seconds(optarg, &cli->duration) < 0) goto bad; break;
     case 'n': cli->name = optarg; break;
@@ -349,6 +357,24 @@ int main(int argc, char *argv[])
     fprintf(stderr, "nst-cli: unexpected argument '%s'\n", argv[optind]);
     return EXIT_USAGE;
   }
+
+  /* nst's defaults, then the configuration file, then the options. */
+  if (config) {
+    tagi_t *file_tags = NULL;
+    char *messages = NULL;
+    int error = nst_config_read(home, config, &file_tags, &messages);
+
+    if (messages)
+      fprintf(stderr, "%s\n", messages);
+    if (error)
+      return EXIT_USAGE;
+    tl_gets(file_tags, NSTTAG_ENABLED_REF(enabled), NSTTAG_SESSION_EXPIRES_REF(se),
+            NSTTAG_MIN_SE_REF(min_se), NSTTAG_REFRESHER_REF(refresher), TAG_END());
+  }
+  if (opt_se) se = opt_se;
+  if (opt_min_se) min_se = opt_min_se;
+  if (opt_refresher >= 0) refresher = opt_refresher;
+  if (opt_no_timer) enabled = 0;
 
   if (min_se < 90 || se < min_se) {
     fprintf(stderr, "nst-cli: need 90 <= --min-se (%u) <= --session-expires (%u)\n",

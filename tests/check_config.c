@@ -1,0 +1,206 @@
+/*
+ * nst_config_read(): liblinphone-style configuration files.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <nst/nst.h>
+#include <sofia-sip/su_tagarg.h>
+
+static su_home_t home[1];
+static char path[64];
+static tagi_t *tags;
+static char *messages;
+
+static void setup(void)
+{
+  su_home_init(home);
+  tags = NULL, messages = NULL;
+  path[0] = '\0';
+}
+
+static void teardown(void)
+{
+  if (path[0])
+    unlink(path);
+  su_home_deinit(home);
+}
+
+static int read_text(char const *text)
+{
+  int fd;
+  FILE *f;
+
+  strcpy(path, "/tmp/nst-config-XXXXXX");
+  fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  f = fdopen(fd, "w");
+  fputs(text, f);
+  fclose(f);
+  return nst_config_read(home, path, &tags, &messages);
+}
+
+/* The settings the tags give, over nst's defaults. */
+static void settings(int *enabled, unsigned *se, unsigned *min_se, int *refresher)
+{
+  *enabled = 1, *se = 1800, *min_se = 90, *refresher = nst_pref_auto;
+  tl_gets(tags, NSTTAG_ENABLED_REF(*enabled), NSTTAG_SESSION_EXPIRES_REF(*se),
+          NSTTAG_MIN_SE_REF(*min_se), NSTTAG_REFRESHER_REF(*refresher), TAG_END());
+}
+
+START_TEST(config_liblinphone_keys_mean_what_they_mean)
+{
+  int enabled, refresher;
+  unsigned se, min_se;
+
+  ck_assert_int_eq(read_text("[sip]\n"
+                             "sip_port=5070\n"                /* liblinphone's own */
+                             "session_expires_enabled=1\n"
+                             "session_expires_value=100\n"
+                             "session_expires_min_value=90\n"
+                             "session_expires_refresher_value=2\n"), 0);
+  ck_assert_ptr_null(messages);
+  settings(&enabled, &se, &min_se, &refresher);
+  ck_assert_int_eq(enabled, 1);
+  ck_assert_uint_eq(se, 100);
+  ck_assert_uint_eq(min_se, 90);
+  ck_assert_int_eq(refresher, nst_pref_uac);
+}
+END_TEST
+
+START_TEST(config_refresher_values_are_liblinphone_s)
+{
+  int enabled, refresher;
+  unsigned se, min_se;
+
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_refresher_value=1\n"), 0);
+  settings(&enabled, &se, &min_se, &refresher);
+  ck_assert_int_eq(refresher, nst_pref_uas);
+}
+END_TEST
+
+START_TEST(config_absent_keys_keep_defaults)
+{
+  int enabled, refresher;
+  unsigned se, min_se;
+
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_enabled=0\n"), 0);
+  settings(&enabled, &se, &min_se, &refresher);
+  ck_assert_int_eq(enabled, 0);
+  ck_assert_uint_eq(se, 1800);
+  ck_assert_uint_eq(min_se, 90);
+}
+END_TEST
+
+START_TEST(config_min_se_above_default_interval_raises_it)
+{
+  int enabled, refresher;
+  unsigned se, min_se;
+
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_min_value=3600\n"), 0);
+  settings(&enabled, &se, &min_se, &refresher);
+  ck_assert_uint_eq(min_se, 3600);
+  ck_assert_uint_eq(se, 3600);
+}
+END_TEST
+
+START_TEST(config_min_se_below_90_is_refused_with_file_and_key)
+{
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_min_value=60\n"), -1);
+  ck_assert_ptr_null(tags);
+  ck_assert_ptr_nonnull(messages);
+  ck_assert_ptr_nonnull(strstr(messages, path));
+  ck_assert_ptr_nonnull(strstr(messages, "session_expires_min_value"));
+  ck_assert_ptr_nonnull(strstr(messages, "below 90"));
+}
+END_TEST
+
+START_TEST(config_interval_below_min_se_is_refused)
+{
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_value=100\n"
+                             "session_expires_min_value=120\n"), -1);
+  ck_assert_ptr_nonnull(strstr(messages, "session_expires_value"));
+  ck_assert_ptr_nonnull(strstr(messages, "below the Min-SE"));
+}
+END_TEST
+
+START_TEST(config_not_a_number_is_refused)
+{
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_value=half an hour\n"), -1);
+  ck_assert_ptr_nonnull(strstr(messages, "session_expires_value"));
+  ck_assert_ptr_nonnull(strstr(messages, "not a whole number"));
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_value=-90\n"), -1);
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_refresher_value=3\n"), -1);
+  ck_assert_ptr_nonnull(strstr(messages, "session_expires_refresher_value"));
+}
+END_TEST
+
+START_TEST(config_unknown_session_expires_key_is_a_warning)
+{
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_valeu=100\n"), 0);
+  ck_assert_ptr_nonnull(tags);
+  ck_assert_ptr_nonnull(messages);
+  ck_assert_ptr_nonnull(strstr(messages, "warning"));
+  ck_assert_ptr_nonnull(strstr(messages, "session_expires_valeu"));
+}
+END_TEST
+
+START_TEST(config_missing_file_is_an_error_naming_it)
+{
+  strcpy(path, "/nonexistent/nst.rc");
+  ck_assert_int_eq(nst_config_read(home, path, &tags, &messages), -1);
+  ck_assert_ptr_nonnull(strstr(messages, "/nonexistent/nst.rc"));
+  path[0] = '\0';
+}
+END_TEST
+
+START_TEST(config_tags_configure_nst_create)
+{
+  su_root_t *root;
+  nst_t *nst;
+
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_value=600\n"), 0);
+  ck_assert_ptr_nonnull(tags);
+  su_init();
+  root = su_root_create(NULL);
+  nst = nst_create(root, NULL, NULL, NUTAG_URL("sip:127.0.0.1:*"), TAG_NEXT(tags));
+  ck_assert_ptr_nonnull(nst);
+  nua_shutdown(nst_nua(nst));
+  su_root_step(root, 100);
+  nst_destroy(nst);
+  su_root_destroy(root);
+  su_deinit();
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("nst configuration file");
+  TCase *tc = tcase_create("liblinphone-style [sip] keys");
+  SRunner *sr;
+  int failed;
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, config_liblinphone_keys_mean_what_they_mean);
+  tcase_add_test(tc, config_refresher_values_are_liblinphone_s);
+  tcase_add_test(tc, config_absent_keys_keep_defaults);
+  tcase_add_test(tc, config_min_se_above_default_interval_raises_it);
+  tcase_add_test(tc, config_min_se_below_90_is_refused_with_file_and_key);
+  tcase_add_test(tc, config_interval_below_min_se_is_refused);
+  tcase_add_test(tc, config_not_a_number_is_refused);
+  tcase_add_test(tc, config_unknown_session_expires_key_is_a_warning);
+  tcase_add_test(tc, config_missing_file_is_an_error_naming_it);
+  tcase_add_test(tc, config_tags_configure_nst_create);
+  suite_add_tcase(s, tc);
+
+  sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
