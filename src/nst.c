@@ -193,6 +193,14 @@ void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic)
     nst->ns_ev_callback = callback, nst->ns_ev_magic = magic;
 }
 
+int nst_get_stats(nst_t const *nst, nst_stats_t *stats)
+{
+  if (nst == NULL || stats == NULL)
+    return -1;
+  *stats = nst->ns_stats;
+  return 0;
+}
+
 int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info)
 {
   nst_call_t const *call = nst ? nst_call_find(nst, nh) : NULL;

@@ -112,6 +112,13 @@ static int call_report(nst_call_t *call, nst_event_t event, int status,
   nua_handle_t *nh = call->nc_nh;
   nst_info_t info;
 
+  switch (event) {
+  case nst_ev_refresh_sent: nst->ns_stats.ns_refreshes_sent++; break;
+  case nst_ev_refresh_received: nst->ns_stats.ns_refreshes_received++; break;
+  case nst_ev_refresh_failed: nst->ns_stats.ns_refresh_failures++; break;
+  case nst_ev_expired: nst->ns_stats.ns_expiries++; break;
+  default: break;
+  }
   nst_call_info(call, status, phrase, &info);
   SU_DEBUG_5(("nst: %p %s interval=%u refresher=%s status=%d\n",
               (void *)nh, nst_event_name(event), info.ni_interval,
@@ -568,9 +575,13 @@ int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
 {
   int ours = call->nc_refreshing != nst_method_none && call->nc_refreshing == method;
 
+  if (status == 422)
+    call->nc_nst->ns_stats.ns_422_received++;
+
   /* nua resending our request after 422 on its own (see call_send()):
    * nothing the application needs to hear about. */
   if (status == 100 && phrase && strcmp(phrase, "Re-Negotiating Session Timer") == 0) {
+    call->nc_nst->ns_stats.ns_422_received++;   /* it carries the 422 */
     call->nc_hide_recalling = 1;   /* and the "calling" it reports again */
     return 0;
   }
@@ -592,6 +603,7 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
 
   memset(&h, 0, sizeof h);
   if (status == 422) {
+    call->nc_nst->ns_stats.ns_422_sent++;
     h.min_se = o->min_se;       /* section 6: never below 90 */
   }
   else if (status >= 200 && status < 300 && o->interval) {

@@ -33,6 +33,7 @@ struct nst_s {
   nst_callback_f    *ns_ev_callback;
   void              *ns_ev_magic;
   GHashTable        *ns_calls;      /* nua_handle_t * -> nst_call_t * */
+  nst_stats_t        ns_stats;
 };
 
 struct nst_call_s {

@@ -160,6 +160,11 @@ START_TEST(rfc4028_9_uas_rejects_too_small_interval_with_422)
   ck_assert_msg(r->sip->sip_min_se != NULL, "422 without Min-SE");
   ck_assert_uint_eq(r->sip->sip_min_se->min_delta, 90);
   s2_sip_free_message(r);
+  {
+    nst_stats_t st;
+    nst_get_stats(s2_nst, &st);
+    ck_assert_uint_eq(st.ns_422_sent, 1);
+  }
   settle();
   /* The application never hears of the rejected attempt. */
   ck_assert_msg(!(app_saw(nua_i_invite)), "application saw the INVITE answered 422");
@@ -424,6 +429,12 @@ START_TEST(rfc4028_10_uas_non_refresher_sends_bye_at_interval_minus_third)
   ck_assert_msg(!(peer_has_request()), "BYE before 60 s");
   advance(1);
   expect_expiry_bye();
+  {
+    nst_stats_t st;
+    nst_get_stats(s2_nst, &st);
+    ck_assert_uint_eq(st.ns_expiries, 1);
+    ck_assert_uint_eq(st.ns_refreshes_sent, 0);
+  }
   nua_handle_destroy(nh);
 }
 END_TEST

@@ -62,6 +62,11 @@ START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
   ck_assert(s2_check_event(nua_r_invite, 200));
   ck_assert(s2_check_callstate(nua_callstate_ready));
   ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  {
+    nst_stats_t st;
+    ck_assert_int_eq(nst_get_stats(s2_nst, &st), 0);
+    ck_assert_uint_eq(st.ns_422_received, 2);   /* nua's resend got one too */
+  }
   /* The application saw one call: calling, then ready; no 422, no end. */
   ck_assert_msg(!app_saw(nua_r_invite), "application saw the 422");
   ck_assert_msg(!app_saw(nua_i_state), "application saw extra call states");
@@ -600,6 +605,12 @@ START_TEST(rfc4028_10_refresher_sends_bye_at_expiry_when_refreshes_keep_failing)
   }
   ck_assert_uint_ge(tries, 3);   /* 45, 52.5, 56.25, 58.25 s */
   ck_assert_uint_le(tries, 4);
+  {
+    nst_stats_t st;
+    nst_get_stats(s2_nst, &st);
+    ck_assert_uint_eq(st.ns_refreshes_sent, tries);
+    ck_assert_uint_eq(st.ns_refresh_failures, tries);
+  }
   advance(1);                    /* 90 s: the session has expired */
   bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
   ck_assert(bye->sip->sip_reason != NULL);

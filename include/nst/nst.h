@@ -170,6 +170,19 @@ void nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value,
 void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
                  tag_type_t tag, tag_value_t value, ...);
 
+/** Counters of one module, since nst_create(). */
+typedef struct nst_stats_s {
+  unsigned long ns_refreshes_sent;     /**< refreshes nst sent */
+  unsigned long ns_refreshes_received; /**< refreshes of peers nst answered */
+  unsigned long ns_refresh_failures;   /**< failure responses to nst's refreshes */
+  unsigned long ns_422_sent;           /**< requests nst answered 422 */
+  unsigned long ns_422_received;       /**< 422s to nst's requests */
+  unsigned long ns_expiries;           /**< calls ended by nst on expiry */
+} nst_stats_t;
+
+/** Fill @a stats with the module's counters; 0, or -1 on NULL arguments. */
+int nst_get_stats(nst_t const *nst, nst_stats_t *stats);
+
 /** The timer state of a call: fills @a info, returns 0, or -1 if nst does
  * not know the call. */
 int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
