@@ -1,0 +1,102 @@
+#!/bin/sh
+# run-bench.sh BENCH OUTDIR SRCDIR - the whole benchmark of "make bench".
+#
+# BENCH is the built bench/nst-bench (a libtool wrapper), OUTDIR gets
+# results.txt (every figure as key=value, run by run), tables.md,
+# results.dat, sched.dat and results.png; SRCDIR is bench/ in the sources
+# (plot.gp, tables.py). Environment: BENCH_CALLS, BENCH_STAGGER,
+# BENCH_CG_CALLS (see bench.mk), LIBTOOL.
+#
+# Real-time runs go one at a time (they measure CPU and timing); the two
+# callgrind runs go side by side (instruction counts do not depend on load).
+set -u
+BENCH=$1
+OUT=$2
+SRC=$3
+CALLS=${BENCH_CALLS:-1000 10000}
+STAGGER=${BENCH_STAGGER:-10}
+CG_CALLS=${BENCH_CG_CALLS:-300}
+LIBTOOL=${LIBTOOL:-libtool}
+
+mkdir -p "$OUT" || exit 1
+RES=$OUT/results.txt
+: > "$RES"
+ulimit -n 20000 2>/dev/null || true
+
+run() {  # run NAME ARGS...: one run, its figures appended to results.txt
+  name=$1; shift
+  echo "== $name: nst-bench $*" >&2
+  {
+    echo "### $name"
+    echo "command=nst-bench $*"
+    echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+    "$BENCH" "$@" 2>"$OUT/$name.log"
+    echo "exit=$?"
+    echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"
+  } >> "$RES"
+}
+
+{
+  echo "### machine"
+  echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+  echo "mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel=$(uname -sr)"
+  echo "sofia=$(pkg-config --modversion sofia-sip-ua 2>/dev/null) ($(dpkg-query -W -f='${Version}' libsofia-sip-ua0 2>/dev/null))"
+  echo "ulimit_n=$(ulimit -n)"
+  echo "uptime=$(uptime)"
+} >> "$RES"
+
+# 1. nst's scheduler alone, fast-forwarded clock
+for n in 1000 10000 100000; do
+  run "sched-$n" sched --timers=$n --rounds=5
+done
+
+# 1b. what one timer expiry costs the su_root loop that waits for it
+run "spin" spin --timers=300
+
+# 2. memory: nst's own live blocks (malloc interposed, call stacks walked)
+run "mem-nst" calls --mode=nst --calls=1000 --stagger=2 --setup-only --mem-attrib
+run "mem-builtin" calls --mode=builtin --calls=1000 --stagger=2 --setup-only
+
+# 3. instruction counts: both modes under callgrind, side by side
+if [ "$CG_CALLS" -gt 0 ] && command -v valgrind >/dev/null; then
+  rm -f "$OUT"/callgrind.out.*
+  for mode in nst builtin; do
+    (
+      {
+        echo "### cg-$mode"
+        echo "command=valgrind --tool=callgrind nst-bench calls --mode=$mode --calls=$CG_CALLS --stagger=$STAGGER"
+        $LIBTOOL --mode=execute valgrind --tool=callgrind \
+          --callgrind-out-file="$OUT/callgrind.out.$mode" \
+          "$BENCH" calls --mode=$mode --calls=$CG_CALLS --stagger=$STAGGER \
+          2>"$OUT/cg-$mode.log"
+        for w in setup idle refresh; do
+          f=$(grep -l "^desc: Trigger: Client Request: $w" "$OUT"/callgrind.out.$mode.* 2>/dev/null | head -1)
+          echo "ir_$w=$(sed -n 's/^summary: //p' "$f" 2>/dev/null)"
+        done
+      } > "$OUT/cg-$mode.txt"
+    ) &
+  done
+  wait
+  cat "$OUT/cg-nst.txt" "$OUT/cg-builtin.txt" >> "$RES"
+fi
+
+# 4. real time: N calls, each mode in turn
+for n in $CALLS; do
+  for mode in nst builtin; do
+    run "rt-$mode-$n" calls --mode=$mode --calls=$n --stagger=$STAGGER
+  done
+done
+
+echo "uptime_end=$(uptime)" >> "$RES"
+
+python3 "$SRC/tables.py" "$RES" "$OUT" > "$OUT/tables.md" || exit 1
+if command -v gnuplot >/dev/null; then
+  (cd "$OUT" && gnuplot "$SRC/plot.gp") || exit 1
+else
+  echo "gnuplot not found (apt-get install gnuplot-nox): no results.png" >&2
+fi
+cat "$OUT/tables.md"
+echo "results: $OUT" >&2
