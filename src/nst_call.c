@@ -84,9 +84,15 @@ static void call_forget(nst_call_t *call)
 
 static nst_method_t call_refresh_method(nst_call_t const *call)
 {
-  if (call->nc_peer_allows_update && !call->nc_update_refused)
-    return nst_method_update;
-  return nst_method_invite;
+  switch (call->nc_config.refresh_method) {
+  case nst_refresh_by_invite:
+    return nst_method_invite;
+  case nst_refresh_by_update:
+    return call->nc_update_refused ? nst_method_invite : nst_method_update;
+  default:
+    return call->nc_peer_allows_update && !call->nc_update_refused
+      ? nst_method_update : nst_method_invite;
+  }
 }
 
 void nst_call_info(nst_call_t const *call, int status, char const *phrase,
@@ -197,6 +203,7 @@ static void call_config_from_tags(nst_call_t *call, tagi_t const *tags)
           NSTTAG_SESSION_EXPIRES_REF(cfg.session_expires),
           NSTTAG_MIN_SE_REF(cfg.min_se),
           NSTTAG_REFRESHER_REF(cfg.refresher),
+          NSTTAG_REFRESH_METHOD_REF(cfg.refresh_method),
           TAG_END());
   if (nst_config_check(&cfg, &why) < 0) {
     SU_DEBUG_1(("nst: call %p: NSTTAG_* ignored: %s\n", (void *)call->nc_nh, why));

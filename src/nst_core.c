@@ -14,6 +14,7 @@ void nst_config_default(nst_config_t *cfg)
   cfg->session_expires = NST_DEFAULT_SESSION_EXPIRES;
   cfg->min_se = NST_MIN_SE_FLOOR;
   cfg->refresher = nst_pref_auto;
+  cfg->refresh_method = nst_refresh_by_allow;
 }
 
 int nst_config_check(nst_config_t const *cfg, char const **why)
@@ -31,6 +32,9 @@ int nst_config_check(nst_config_t const *cfg, char const **why)
   else if (cfg->refresher != nst_pref_auto && cfg->refresher != nst_pref_uas &&
            cfg->refresher != nst_pref_uac)
     *why = "refresher preference must be 0 (auto), 1 (uas) or 2 (uac)";
+  else if (cfg->refresh_method < nst_refresh_by_allow ||
+           cfg->refresh_method > nst_refresh_by_invite)
+    *why = "refresh method must be 0 (by Allow), 1 (UPDATE) or 2 (re-INVITE)";
 
   return *why ? -1 : 0;
 }

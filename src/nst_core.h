@@ -29,6 +29,7 @@ typedef struct nst_config_s {
   unsigned             session_expires;
   unsigned             min_se;
   int                  refresher;   /**< nst_refresher_pref_t */
+  int                  refresh_method; /**< nst_refresh_method_t */
 } nst_config_t;
 
 /** What one request or response says about session timers. */

@@ -25,3 +25,6 @@ tag_typedef_t nsttag_min_se_ref = NST_REFTAG_TYPEDEF(min_se);
 
 tag_typedef_t nsttag_refresher = INTTAG_TYPEDEF(refresher);
 tag_typedef_t nsttag_refresher_ref = NST_REFTAG_TYPEDEF(refresher);
+
+tag_typedef_t nsttag_refresh_method = INTTAG_TYPEDEF(refresh_method);
+tag_typedef_t nsttag_refresh_method_ref = NST_REFTAG_TYPEDEF(refresh_method);

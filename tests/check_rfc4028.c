@@ -782,6 +782,47 @@ START_TEST(rfc4028_10_expiry_bye_at_interval_minus_third_to_the_ms)
 }
 END_TEST
 
+static void refresh_method_row(int method, char const *allow, sip_method_t expect,
+                               char const *name)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite = nst_sends_invite(nh, NSTTAG_REFRESH_METHOD(method), TAG_END());
+  struct message *refresh;
+
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), SIPTAG_ALLOW_STR(allow), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+  refresh = refresh_at_45(expect, name);
+  if (expect == sip_method_invite) {
+    peer_respond(refresh, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+                 TAG_END());
+    ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  }
+  else
+    s2_sip_respond_to(refresh, dialog, SIP_200_OK,
+                      SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(refresh);
+  settle();
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+
+START_TEST(refresh_method_always_reinvite_although_update_allowed)
+{
+  refresh_method_row(nst_refresh_by_invite, ALLOW_WITH_UPDATE, SIP_METHOD_INVITE);
+}
+END_TEST
+
+START_TEST(refresh_method_always_update_although_not_allowed)
+{
+  refresh_method_row(nst_refresh_by_update, ALLOW_WITHOUT_UPDATE, SIP_METHOD_UPDATE);
+}
+END_TEST
+
 void rfc4028_cases(Suite *s)
 {
   TCase *tc;
@@ -830,6 +871,11 @@ void rfc4028_cases(Suite *s)
   tcase_add_test(tc, rfc4028_10_501_to_update_switches_to_reinvite);
   tcase_add_test(tc, rfc4028_10_481_to_refresh_ends_call);
   tcase_add_test(tc, rfc4028_10_unanswered_refresh_ends_call);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("refresh method (NSTTAG_REFRESH_METHOD)", setup_90);
+  tcase_add_test(tc, refresh_method_always_reinvite_although_update_allowed);
+  tcase_add_test(tc, refresh_method_always_update_although_not_allowed);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("10 timing", setup_90);

@@ -54,6 +54,13 @@ typedef enum nst_refresher_pref_e {
   nst_pref_uac = 2          /**< the caller refreshes when we may choose */
 } nst_refresher_pref_t;
 
+/** How nst refreshes (NSTTAG_REFRESH_METHOD()). */
+typedef enum nst_refresh_method_e {
+  nst_refresh_by_allow = 0,   /**< UPDATE if the peer's Allow lists it */
+  nst_refresh_by_update = 1,  /**< always UPDATE */
+  nst_refresh_by_invite = 2   /**< always re-INVITE */
+} nst_refresh_method_t;
+
 /** What nst tells the application (see nst_callback_f). */
 typedef enum nst_event_e {
   nst_ev_negotiated,        /**< interval and refresher agreed (or timer off) */

@@ -88,6 +88,25 @@ extern tag_typedef_t nsttag_refresher;
 #define NSTTAG_REFRESHER_REF(x)  nsttag_refresher_ref, tag_int_vr(&(x))
 extern tag_typedef_t nsttag_refresher_ref;
 
+/**How nst refreshes when it is the refresher.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    int (#nst_refresh_method_t)
+ * @par Values
+ *    - #nst_refresh_by_allow (0): UPDATE when the peer's Allow lists it,
+ *      else re-INVITE; re-INVITE from then on after 405/501 (default)
+ *    - #nst_refresh_by_update (1): always UPDATE (re-INVITE after 405/501)
+ *    - #nst_refresh_by_invite (2): always re-INVITE
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_REFRESH_METHOD_REF().
+ */
+#define NSTTAG_REFRESH_METHOD(x)      nsttag_refresh_method, tag_int_v((x))
+extern tag_typedef_t nsttag_refresh_method;
+#define NSTTAG_REFRESH_METHOD_REF(x)  nsttag_refresh_method_ref, tag_int_vr(&(x))
+extern tag_typedef_t nsttag_refresh_method_ref;
+
 #ifdef __cplusplus
 }
 #endif

@@ -247,6 +247,8 @@ static void usage(FILE *f)
     "  -r, --refresher WHO       auto, uac or uas (default auto)\n"
     "      --no-timer            no session timer on our side\n"
     "      --no-update           leave UPDATE out of Allow (peers refresh by re-INVITE)\n"
+    "      --refresh-method HOW  allow (UPDATE if the peer allows it, default),\n"
+    "                            update or invite\n"
     "  -d, --duration S          hang up S seconds after the call is up\n"
     "  -n, --name NAME           label of the output lines (default nst-cli)\n"
     "      --glib                run on a glib main loop (su_glib)\n"
@@ -306,6 +308,7 @@ int main(int argc, char *argv[])
     { "name", required_argument, NULL, 'n' },
     { "glib", no_argument, NULL, 'G' },
     { "config", required_argument, NULL, 'c' },
+    { "refresh-method", required_argument, NULL, 'M' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -315,7 +318,7 @@ int main(int argc, char *argv[])
   char const *config = NULL;
   unsigned se = 1800, min_se = 90, opt_se = 0, opt_min_se = 0;
   int refresher = nst_pref_auto, enabled = 1, no_update = 0, use_glib = 0, c;
-  int opt_refresher = -1, opt_no_timer = 0;
+  int opt_refresher = -1, opt_no_timer = 0, refresh_method = nst_refresh_by_allow;
 
   memset(cli, 0, sizeof cli);
   cli->name = "nst-cli";
@@ -328,6 +331,12 @@ int main(int argc, char *argv[])
     case 'r': if (parse_refresher(optarg, &opt_refresher) < 0) goto bad; break;
     case 'T': opt_no_timer = 1; break;
     case 'c': config = optarg; break;
+    case 'M':
+      if (strcmp(optarg, "allow") == 0) refresh_method = nst_refresh_by_allow;
+      else if (strcmp(optarg, "update") == 0) refresh_method = nst_refresh_by_update;
+      else if (strcmp(optarg, "invite") == 0) refresh_method = nst_refresh_by_invite;
+      else goto bad;
+      break;
     case 'U': no_update = 1; break;
     case 'd': if (parse_seconds(optarg, &cli->duration) < 0) goto bad; break;
     case 'n': cli->name = optarg; break;
@@ -406,6 +415,7 @@ int main(int argc, char *argv[])
                         NSTTAG_SESSION_EXPIRES(se),
                         NSTTAG_MIN_SE(min_se),
                         NSTTAG_REFRESHER(refresher),
+                        NSTTAG_REFRESH_METHOD(refresh_method),
                         TAG_IF(no_update,
                                SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS")),
                         TAG_END());
