@@ -47,7 +47,9 @@ nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
   if (call)
     return call;
 
-  call = su_home_new(sizeof *call);
+  /* Plain malloc, not an su_home: a home's block table alone would double
+   * what nst costs per call (bench/RESULTS.md). */
+  call = g_try_new0(nst_call_t, 1);
   if (call == NULL)
     return NULL;
   call->nc_nst = nst;
@@ -70,8 +72,20 @@ void nst_call_free(gpointer data)
   nst_sched_deinit(&call->nc_refresh_timer);
   nst_sched_deinit(&call->nc_expiry_timer);
   nst_sched_deinit(&call->nc_next_timer);
+  su_free(NULL, call->nc_app_tags);
+  su_free(NULL, call->nc_call_id);
+  su_free(NULL, call->nc_from);
+  su_free(NULL, call->nc_cseq);
   nua_handle_unref(call->nc_nh);
-  su_home_unref(call->nc_home);
+  g_free(call);
+}
+
+/* The application's request is done with: its tags are no longer needed. */
+static void call_app_request_done(nst_call_t *call)
+{
+  call->nc_app_method = nst_method_none;
+  su_free(NULL, call->nc_app_tags);
+  call->nc_app_tags = NULL;
 }
 
 static void call_forget(nst_call_t *call)
@@ -288,8 +302,8 @@ static void call_send_app(nst_t *nst, nua_handle_t *nh, nst_method_t method,
     call->nc_caller = 1;        /* we place the call: we own the Call-ID */
 
   call_config_from_tags(call, tags);
-  su_free(call->nc_home, call->nc_app_tags);
-  call->nc_app_tags = tl_adup(call->nc_home, tags);
+  su_free(NULL, call->nc_app_tags);
+  call->nc_app_tags = tl_adup(NULL, tags);
   call->nc_app_method = method;
   call->nc_422_retries = 0;
   h = call_request_hdrs(call);
@@ -396,13 +410,13 @@ static void call_retry_refresh_in(nst_call_t *call, uint64_t ms)
   nst_sched_arm(&call->nc_refresh_timer, ms, call_refresh_due, call);
 }
 
-/* End the call with BYE (nua gives it a fresh CSeq). */
+/* End the call with BYE (nua gives it a fresh CSeq); @a reason is static. */
 static void call_end(nst_call_t *call, char const *reason)
 {
   call->nc_ending = 1;
   nst_sched_cancel(&call->nc_refresh_timer);
   nst_sched_cancel(&call->nc_expiry_timer);
-  snprintf(call->nc_bye_reason, sizeof call->nc_bye_reason, "%s", reason);
+  call->nc_bye_reason = reason;
   call_next(call, nst_next_bye);
 }
 
@@ -477,13 +491,11 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
   case nst_fail_retry_glare:
     call_retry_refresh_in(call, nst_glare_delay_ms(call->nc_caller, g_random_double()));
     break;
-  case nst_fail_end_call: {
-    char reason[80];
-    snprintf(reason, sizeof reason,
-             "SIP;cause=%d;text=\"Session refresh failed\"", status);
-    call_end(call, reason);
+  case nst_fail_end_call:
+    call_end(call, status == 481
+             ? "SIP;cause=481;text=\"Session refresh failed\""
+             : "SIP;cause=408;text=\"Session refresh failed\"");
     break;
-  }
   default:
     delay = nst_refresh_retry_delay_ms(call->nc_session.interval,
                                        (uint64_t)su_duration(su_now(), call->nc_refreshed_at));
@@ -540,12 +552,14 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
        * From address (section 7.3, RFC 3261 8.1.3.5), a new From tag (the
        * section 13 example as erratum 1681 corrects it), the next CSeq. */
       call->nc_restarting = 1;
-      call->nc_call_id = sip_call_id_dup(call->nc_home, sip->sip_call_id);
-      call->nc_from = sip_from_dup(call->nc_home, sip->sip_from);
+      su_free(NULL, call->nc_call_id), su_free(NULL, call->nc_from);
+      su_free(NULL, call->nc_cseq);
+      call->nc_call_id = sip_call_id_dup(NULL, sip->sip_call_id);
+      call->nc_from = sip_from_dup(NULL, sip->sip_from);
       if (call->nc_from)
         msg_header_remove_param(call->nc_from->a_common, "tag");
       /* nua starts the new dialog at this CSeq and sends the next one. */
-      call->nc_cseq = sip_cseq_create(call->nc_home, sip->sip_cseq->cs_seq,
+      call->nc_cseq = sip_cseq_create(NULL, sip->sip_cseq->cs_seq,
                                       sip_method_invite, NULL);
     }
     SU_DEBUG_5(("nst: %p 422: retrying with Session-Expires %u\n",
@@ -559,7 +573,7 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
     return 1;
 
   if (call->nc_app_method == method)
-    call->nc_app_method = nst_method_none;
+    call_app_request_done(call);
 
   if (status >= 300) {
     if (status == 422)

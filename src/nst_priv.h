@@ -37,7 +37,6 @@ struct nst_s {
 };
 
 struct nst_call_s {
-  su_home_t          nc_home[1];     /* owns what the call keeps */
   nst_t             *nc_nst;
   nua_handle_t      *nc_nh;          /* we hold a reference */
   nst_config_t       nc_config;
@@ -45,9 +44,10 @@ struct nst_call_s {
   su_time_t          nc_refreshed_at;/* when it was last (re)armed */
   nst_hdrs_t         nc_sent;        /* what our latest request offered */
   nst_hdrs_t         nc_request;     /* the peer's initial INVITE */
-  tagi_t            *nc_app_tags;    /* the application's latest INVITE/UPDATE
-                                        tags, to send it again after 422 */
-  sip_call_id_t     *nc_call_id;     /* of an initial INVITE answered 422, */
+  tagi_t            *nc_app_tags;    /* the application's INVITE/UPDATE tags
+                                        while it is pending, to send it again
+                                        after 422 (malloc'd) */
+  sip_call_id_t     *nc_call_id;     /* of an initial INVITE answered 422 (malloc'd), */
   sip_from_t        *nc_from;        /* which the retry keeps (RFC 4028 7.3), */
   sip_cseq_t        *nc_cseq;        /* with the next CSeq */
   nst_method_t       nc_app_method;  /* ... and its method (none: none pending) */
@@ -79,7 +79,7 @@ struct nst_call_s {
     nst_next_bye             /* end the call, Reason nc_bye_reason */
   }                  nc_next;
   nst_method_t       nc_resend_method;
-  char               nc_bye_reason[80];
+  char const        *nc_bye_reason;  /* a static string */
   nst_sched_timer_t  nc_next_timer;
 };
 
