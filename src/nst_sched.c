@@ -27,42 +27,53 @@ static void sched_fire(su_root_magic_t *magic, su_timer_t *timer, su_timer_arg_t
   nst_sched_timer_t *t = (nst_sched_timer_t *)arg;
   su_duration_t left = su_duration(t->st_due, su_now());
 
-  (void)magic, (void)timer;
+  (void)magic;
   if (left > 0 && sched_set(t, left) == 0)
     return;                     /* a slice of a long timer */
+  /* Detach the su_timer_t first: the function may re-arm this timer, or
+   * free the structure holding it (a call that ends). */
+  t->st_timer = NULL;
   t->st_armed = 0;
   t->st_fn(t->st_arg);
+  su_timer_destroy(timer);
 }
 
 int nst_sched_init(nst_sched_timer_t *t, su_root_t *root)
 {
+  t->st_root = root;
+  t->st_timer = NULL;
   t->st_armed = 0;
   t->st_fn = NULL;
   t->st_arg = NULL;
-  t->st_timer = su_timer_create(su_root_task(root), 0);
-  return t->st_timer ? 0 : -1;
+  return 0;
 }
 
 int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
 {
   /* su_time_add() takes a long of ms: beyond ~292 million years. */
-  if (t->st_timer == NULL || ms > (uint64_t)LONG_MAX / 2)
+  if (ms > (uint64_t)LONG_MAX / 2)
     return -1;
 
   nst_sched_cancel(t);
+  t->st_timer = su_timer_create(su_root_task(t->st_root), 0);
+  if (t->st_timer == NULL)
+    return -1;
   t->st_fn = fn;
   t->st_arg = arg;
   t->st_due = su_time_add(su_now(), (su_duration_t)ms);
-  if (sched_set(t, (su_duration_t)ms) < 0)
+  if (sched_set(t, (su_duration_t)ms) < 0) {
+    nst_sched_cancel(t);
     return -1;
+  }
   t->st_armed = 1;
   return 0;
 }
 
 void nst_sched_cancel(nst_sched_timer_t *t)
 {
-  if (t->st_armed && t->st_timer)
-    su_timer_reset(t->st_timer);
+  if (t->st_timer)
+    su_timer_destroy(t->st_timer);   /* resets it too */
+  t->st_timer = NULL;
   t->st_armed = 0;
 }
 
@@ -79,6 +90,4 @@ long nst_sched_remaining_ms(nst_sched_timer_t const *t)
 void nst_sched_deinit(nst_sched_timer_t *t)
 {
   nst_sched_cancel(t);
-  su_timer_destroy(t->st_timer);
-  t->st_timer = NULL;
 }

@@ -13,14 +13,15 @@
 typedef void nst_sched_f(void *arg);
 
 typedef struct nst_sched_timer_s {
-  su_timer_t  *st_timer;
+  su_root_t   *st_root;
+  su_timer_t  *st_timer;     /**< only while armed: an idle call costs none */
   su_time_t    st_due;       /**< when it fires, valid while armed */
   int          st_armed;
   nst_sched_f *st_fn;
   void        *st_arg;
 } nst_sched_timer_t;
 
-/** Create the underlying su_timer_t on @a root. 0 or -1. */
+/** Prepare a timer on @a root (its su_timer_t is made when armed). 0. */
 int nst_sched_init(nst_sched_timer_t *t, su_root_t *root);
 
 /** Fire @a fn(@a arg) once, @a ms milliseconds from now (re-arming
@@ -33,7 +34,7 @@ void nst_sched_cancel(nst_sched_timer_t *t);
 /** Milliseconds until it fires, or -1 if not armed. */
 long nst_sched_remaining_ms(nst_sched_timer_t const *t);
 
-/** Cancel and free the su_timer_t. */
+/** Cancel it (and free what it holds). */
 void nst_sched_deinit(nst_sched_timer_t *t);
 
 #endif /* NST_SCHED_H */
