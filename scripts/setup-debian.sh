@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install everything nst needs on Debian bookworm (run as root), then build:
 # the build, the Check/s2 regression suite (which compiles Sofia's own test
-# harness from the Debian source package), the demo and the interop peers
-# (SIPp, liblinphone's linphonec).
+# harness from the Debian source package), the demo, the interop peers
+# (SIPp, liblinphone's linphonec) and the fuzzer (clang's libFuzzer).
 set -eu
 
 if [ "$(id -u)" != 0 ]; then
@@ -27,7 +27,8 @@ apt-get install -q -y --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev check \
     dpkg-dev xz-utils ca-certificates valgrind \
-    sip-tester tmux iproute2 util-linux
+    sip-tester tmux iproute2 util-linux \
+    clang libclang-rt-14-dev
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli
