@@ -251,7 +251,7 @@ nst_failure_action_t nst_refresh_failure_action(int status, nst_method_t method)
 
 uint64_t nst_glare_delay_ms(int owns_call_id, double unit)
 {
-  if (unit < 0 || unit >= 1)
+  if (!(unit >= 0 && unit < 1))   /* also NaN */
     unit = 0;
   /* RFC 3261 14.1: owner 2.1-4 s in units of 10 ms, else 0-2 s. */
   if (owns_call_id)
