@@ -1,0 +1,32 @@
+#!/bin/bash
+# Every suite, one after the other (the interop ones run in real time and
+# must not share the two cores with a build), then one closing line over
+# all of them. Run by 'make check-all' (README command 2, and CI).
+#   check-all.sh MAKE
+set -uo pipefail
+make=${1:-make}
+out=tests/check-all
+mkdir -p "$out"
+rm -f "$out"/*.out
+status=0
+
+run() {  # run NAME: make NAME, its output kept for the summary
+    echo "=== make $1"
+    $make "$1" 2>&1 | tee "$out/$1.out"
+    rc=${PIPESTATUS[0]}
+    [ "$rc" -eq 0 ] || { echo "=== make $1: FAILED ($rc)"; status=1; }
+}
+
+run check
+run check-sofia-suite
+run check-interop
+run check-interop-linphone
+run check-valgrind
+run check-asan
+run check-fuzz
+
+echo "=== summary"
+sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
+    "$out"/check-sofia-suite.out "$out"/check-interop.out \
+    "$out"/check-interop-linphone.out "$out"/check-fuzz.out || status=1
+exit $status
