@@ -131,6 +131,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
           NSTTAG_MIN_SE_REF(nst->ns_config.min_se),
           NSTTAG_REFRESHER_REF(nst->ns_config.refresher),
           NSTTAG_REFRESH_METHOD_REF(nst->ns_config.refresh_method),
+          NSTTAG_PEER_WITHOUT_TIMER_REF(nst->ns_config.peer_policy),
           TAG_END());
 
   if (nst_config_check(&nst->ns_config, &why) < 0) {

@@ -218,6 +218,7 @@ static void call_config_from_tags(nst_call_t *call, tagi_t const *tags)
           NSTTAG_MIN_SE_REF(cfg.min_se),
           NSTTAG_REFRESHER_REF(cfg.refresher),
           NSTTAG_REFRESH_METHOD_REF(cfg.refresh_method),
+          NSTTAG_PEER_WITHOUT_TIMER_REF(cfg.peer_policy),
           TAG_END());
   if (nst_config_check(&cfg, &why) < 0) {
     SU_DEBUG_1(("nst: call %p: NSTTAG_* ignored: %s\n", (void *)call->nc_nh, why));
@@ -260,18 +261,21 @@ static void call_send(nst_call_t *call, nst_method_t method, nst_send_as_t as,
     nua_method(call->nc_nh,
                NUTAG_METHOD("UPDATE"), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
                SIPTAG_SUPPORTED_STR("timer"),
+               TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
                TAG_NEXT(tags));
   else if (method == nst_method_invite)
     nua_invite(call->nc_nh,
                NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
+               TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
                TAG_NEXT(tags));
   else
     nua_update(call->nc_nh,
                NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
+               TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
                TAG_NEXT(tags));
@@ -524,6 +528,7 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
    * Grandstream PBX answers UPDATE that way) keeps the refresher we sent;
    * a 2xx without Session-Expires turns the timer off. */
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
+  o = nst_uac_policy(&call->nc_config, &call->nc_sent, &o);
   call_set_session(call, &o);
   if (call_report(call, nst_ev_refresh_answered, status, phrase))
     call_idle(call);
@@ -585,6 +590,7 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
 
   call_note_peer(call, sip);
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
+  o = nst_uac_policy(&call->nc_config, &call->nc_sent, &o);
   call_set_session(call, &o);
   if (call_report(call, nst_ev_negotiated, status, phrase))
     call_idle(call);
@@ -626,6 +632,9 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
   if (status == 422) {
     call->nc_nst->ns_stats.ns_422_sent++;
     h.min_se = o->min_se;       /* section 6: never below 90 */
+  }
+  else if (status == 421) {
+    h.require_timer = 1;        /* the extension we require */
   }
   else if (status >= 200 && status < 300 && o->interval) {
     /* We are the server of this transaction. */
@@ -673,10 +682,19 @@ void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
   call_report(call, nst_ev_negotiated, status, phrase);
 }
 
-static int call_reject_422(nst_call_t *call, nst_outcome_t const *o)
+/* 422 (section 9) or 421 (the "require" policy) to a request. */
+static void call_reject(nst_call_t *call, nst_outcome_t const *o, tagi_t const *extra)
+{
+  if (o->reject == 421)
+    call_respond(call, 421, "Extension Required", o, extra);
+  else
+    call_respond(call, NST_422, o, extra);
+}
+
+static int call_reject_in_dialog(nst_call_t *call, nst_outcome_t const *o)
 {
   tagi_t const with[] = { { NUTAG_WITH_THIS(call->nc_nst->ns_nua) }, { TAG_END() } };
-  call_respond(call, NST_422, o, with);
+  call_reject(call, o, with);
   return 0;
 }
 
@@ -702,7 +720,7 @@ int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
     call_note_peer(call, sip);
     o = nst_negotiate_uas(&call->nc_config, &req, &call->nc_session);
     if (o.reject)
-      return call_reject_422(call, &o);
+      return call_reject_in_dialog(call, &o);
     call->nc_peer_pending = 1;  /* until its ACK */
     call_accept_refresh(call, &o);
     return 1;
@@ -718,7 +736,7 @@ int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
     /* The application never sees this attempt: the caller will retry with
      * a larger interval, in a new transaction. */
     call->nc_rejected = 1;
-    call_respond(call, NST_422, &o, NULL);
+    call_reject(call, &o, NULL);
     return 0;
   }
   return 1;
@@ -738,7 +756,7 @@ int nst_call_on_i_update(nst_call_t *call, sip_t const *sip)
   }
   o = nst_negotiate_uas(&call->nc_config, &req, &call->nc_session);
   if (o.reject)
-    return call_reject_422(call, &o);
+    return call_reject_in_dialog(call, &o);
   call_accept_refresh(call, &o);
   return 1;
 }

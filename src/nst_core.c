@@ -15,6 +15,7 @@ void nst_config_default(nst_config_t *cfg)
   cfg->min_se = NST_MIN_SE_FLOOR;
   cfg->refresher = nst_pref_auto;
   cfg->refresh_method = nst_refresh_by_allow;
+  cfg->peer_policy = nst_peer_default;
 }
 
 int nst_config_check(nst_config_t const *cfg, char const **why)
@@ -35,6 +36,9 @@ int nst_config_check(nst_config_t const *cfg, char const **why)
   else if (cfg->refresh_method < nst_refresh_by_allow ||
            cfg->refresh_method > nst_refresh_by_invite)
     *why = "refresh method must be 0 (by Allow), 1 (UPDATE) or 2 (re-INVITE)";
+  else if (cfg->peer_policy < nst_peer_default || cfg->peer_policy > nst_peer_require)
+    *why = "policy for peers without timer must be 0 (default), 1 (no timer), "
+           "2 (refresh) or 3 (require)";
 
   return *why ? -1 : 0;
 }
@@ -86,6 +90,9 @@ nst_hdrs_t nst_uac_request(nst_config_t const *cfg, nst_outcome_t const *current
 
   memset(&h, 0, sizeof h);
   h.supported_timer = 1;     /* section 7.1: always, even with timers off */
+  /* Section 7.1 allows Require: timer; only the "require" policy uses it,
+   * and then on every refresh too (section 7.4). */
+  h.require_timer = cfg->enabled && cfg->peer_policy == nst_peer_require;
 
   if (current && current->interval) {
     /* A running session has a timer even with timers off here: the peer
@@ -144,6 +151,15 @@ nst_outcome_t nst_negotiate_uas(nst_config_t const *cfg, nst_hdrs_t const *reque
    * Min-SE, and never below 90 (sections 4, 5 and 9). */
   floor = max_u(max_u(request->min_se, cfg->min_se), NST_MIN_SE_FLOOR);
   o.min_se = floor;
+
+  if (!request->supported_timer) {
+    if (cfg->peer_policy == nst_peer_no_timer)
+      return o;
+    if (cfg->peer_policy == nst_peer_require) {
+      o.reject = 421;           /* RFC 3261 21.4.15: Extension Required */
+      return o;
+    }
+  }
 
   if (request->se && request->se < floor) {
     if (request->supported_timer) {
@@ -271,4 +287,19 @@ int64_t nst_refresh_retry_delay_ms(unsigned interval, uint64_t elapsed_ms)
   if (elapsed_ms + delay >= deadline)
     return -1;
   return (int64_t)delay;
+}
+
+nst_outcome_t nst_uac_policy(nst_config_t const *cfg, nst_hdrs_t const *sent,
+                             nst_outcome_t const *outcome)
+{
+  nst_outcome_t o = *outcome;
+
+  if (o.interval == 0 && sent->se &&
+      (cfg->peer_policy == nst_peer_refresh || cfg->peer_policy == nst_peer_require)) {
+    /* Section 7.2: a UAC that still wants a timer acts as if the 2xx had
+     * Session-Expires with the value it asked for and refresher=uac. */
+    o.interval = max_u(sent->se, NST_MIN_SE_FLOOR);
+    o.refresher = nst_refresher_local;
+  }
+  return o;
 }

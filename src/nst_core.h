@@ -30,6 +30,7 @@ typedef struct nst_config_s {
   unsigned             min_se;
   int                  refresher;   /**< nst_refresher_pref_t */
   int                  refresh_method; /**< nst_refresh_method_t */
+  int                  peer_policy;    /**< nst_peer_policy_t */
 } nst_config_t;
 
 /** What one request or response says about session timers. */
@@ -43,7 +44,8 @@ typedef struct nst_hdrs_s {
 
 /** A decision: reject, or run the session with this interval/refresher. */
 typedef struct nst_outcome_s {
-  int             reject;       /**< 422: answer 422 with min_se */
+  int             reject;       /**< 422: answer 422 with min_se;
+                                     421: answer 421 with Require: timer */
   unsigned        interval;     /**< seconds; 0 = no session timer */
   nst_refresher_t refresher;    /**< who refreshes (none iff interval 0) */
   unsigned        min_se;       /**< Min-SE to send (422, or later refreshes) */
@@ -85,6 +87,13 @@ int nst_uas_requires_timer(nst_outcome_t const *outcome);
 
 /** Take the session from a 2xx to our request (RFC 4028 section 7.2). */
 nst_outcome_t nst_negotiate_uac_2xx(nst_hdrs_t const *sent, nst_hdrs_t const *response);
+
+/** Apply the policy for peers without timer support to @a outcome of
+ * nst_negotiate_uac_2xx(): with nst_peer_refresh or nst_peer_require, a 2xx
+ * without Session-Expires to a request that asked for one leaves us the
+ * refresher of the interval we offered (section 7.2). */
+nst_outcome_t nst_uac_policy(nst_config_t const *cfg, nst_hdrs_t const *sent,
+                             nst_outcome_t const *outcome);
 
 /** When the refresher refreshes: at half the interval (RFC 4028 section 10). */
 uint64_t nst_refresh_delay_ms(unsigned interval);

@@ -28,3 +28,6 @@ tag_typedef_t nsttag_refresher_ref = NST_REFTAG_TYPEDEF(refresher);
 
 tag_typedef_t nsttag_refresh_method = INTTAG_TYPEDEF(refresh_method);
 tag_typedef_t nsttag_refresh_method_ref = NST_REFTAG_TYPEDEF(refresh_method);
+
+tag_typedef_t nsttag_peer_without_timer = INTTAG_TYPEDEF(peer_without_timer);
+tag_typedef_t nsttag_peer_without_timer_ref = NST_REFTAG_TYPEDEF(peer_without_timer);

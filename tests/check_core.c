@@ -375,6 +375,59 @@ START_TEST(rfc4028_10_retry_after_failure_halves_what_remains)
 }
 END_TEST
 
+/* ---- policy for peers without timer support ---- */
+
+START_TEST(policy_no_timer_uas_runs_none_with_such_a_peer)
+{
+  nst_hdrs_t req = request(0, nst_label_none, 0, 0);
+  nst_outcome_t o;
+  cfg.peer_policy = nst_peer_no_timer;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 0);
+  ck_assert_int_eq(o.reject, 0);
+  req.supported_timer = 1;                 /* a peer with timer: as usual */
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_uint_eq(o.interval, 1800);
+}
+END_TEST
+
+START_TEST(policy_require_uas_answers_421_and_uac_requires)
+{
+  nst_hdrs_t req = request(1800, nst_label_none, 0, 0), h;
+  nst_outcome_t o;
+  cfg.peer_policy = nst_peer_require;
+  o = nst_negotiate_uas(&cfg, &req, NULL);
+  ck_assert_int_eq(o.reject, 421);
+  h = nst_uac_request(&cfg, NULL);
+  ck_assert_int_eq(h.require_timer, 1);
+  ck_assert_int_eq(h.supported_timer, 1);
+  cfg.peer_policy = nst_peer_default;
+  h = nst_uac_request(&cfg, NULL);
+  ck_assert_int_eq(h.require_timer, 0);
+}
+END_TEST
+
+START_TEST(policy_refresh_uac_refreshes_after_2xx_without_se)
+{
+  nst_hdrs_t sent = nst_uac_request(&cfg, NULL);
+  nst_hdrs_t resp = request(0, nst_label_none, 0, 0);
+  nst_outcome_t o = nst_negotiate_uac_2xx(&sent, &resp);
+  o = nst_uac_policy(&cfg, &sent, &o);
+  ck_assert_uint_eq(o.interval, 0);                   /* default: 7.2 */
+  cfg.peer_policy = nst_peer_refresh;
+  o = nst_uac_policy(&cfg, &sent, &o);
+  ck_assert_uint_eq(o.interval, 1800);
+  ck_assert_int_eq(o.refresher, nst_refresher_local);
+}
+END_TEST
+
+START_TEST(policy_out_of_range_is_refused)
+{
+  cfg.peer_policy = 4;
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), -1);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
   Suite *s = suite_create("nst negotiation core");
@@ -426,6 +479,14 @@ static Suite *core_suite(void)
   tcase_add_test(tc, rfc4028_10_failure_actions);
   tcase_add_test(tc, rfc3261_14_1_glare_delays);
   tcase_add_test(tc, rfc4028_10_retry_after_failure_halves_what_remains);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("peers without timer");
+  tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_add_test(tc, policy_no_timer_uas_runs_none_with_such_a_peer);
+  tcase_add_test(tc, policy_require_uas_answers_421_and_uac_requires);
+  tcase_add_test(tc, policy_refresh_uac_refreshes_after_2xx_without_se);
+  tcase_add_test(tc, policy_out_of_range_is_refused);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("10 timing");

@@ -823,6 +823,65 @@ START_TEST(refresh_method_always_update_although_not_allowed)
 }
 END_TEST
 
+START_TEST(policy_require_uas_rejects_caller_without_timer_with_421)
+{
+  struct message *r;
+
+  peer_request(SIP_METHOD_INVITE, 1, TAG_END());      /* no Supported: timer */
+  r = s2_sip_wait_for_response(421, SIP_METHOD_INVITE);
+  ck_assert(r != NULL);
+  ck_assert_int_eq(require_timer_count(r), 1);
+  s2_sip_free_message(r);
+  settle();
+  ck_assert_msg(!app_saw(nua_i_invite), "application saw the INVITE answered 421");
+}
+END_TEST
+
+START_TEST(policy_require_uac_sends_require_timer)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite = nst_sends_invite(nh, TAG_END());
+
+  ck_assert_int_eq(require_timer_count(invite), 1);
+  ck_assert(has_timer(invite->sip->sip_supported));
+  peer_respond(invite, SIP_420_BAD_EXTENSION, SIPTAG_UNSUPPORTED_STR("timer"), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_check_event(nua_r_invite, 420));     /* the call fails cleanly */
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(policy_refresh_uac_refreshes_after_2xx_without_se)
+{
+  nua_handle_t *nh = call_peer(NULL, SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  struct nst_recorded_event *e = expect_nst_event(nst_ev_negotiated);
+  struct message *update;
+
+  ck_assert_uint_eq(e->info.ni_interval, 90);          /* what we offered */
+  ck_assert_int_eq(e->info.ni_refresher, nst_refresher_local);
+  free(e);
+  s2_flush_events();
+  update = refresh_at_45(SIP_METHOD_UPDATE);
+  check_se(update, 90, "uac");
+  s2_sip_respond_to(update, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+static void setup_require(void)
+{
+  setup_with(NSTTAG_PEER_WITHOUT_TIMER(nst_peer_require), TAG_END());
+}
+
+static void setup_refresh_90(void)
+{
+  setup_with(NSTTAG_SESSION_EXPIRES(90),
+             NSTTAG_PEER_WITHOUT_TIMER(nst_peer_refresh), TAG_END());
+}
+
 void rfc4028_cases(Suite *s)
 {
   TCase *tc;
@@ -876,6 +935,15 @@ void rfc4028_cases(Suite *s)
   tc = nst_tcase("refresh method (NSTTAG_REFRESH_METHOD)", setup_90);
   tcase_add_test(tc, refresh_method_always_reinvite_although_update_allowed);
   tcase_add_test(tc, refresh_method_always_update_although_not_allowed);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("peers without timer: require", setup_require);
+  tcase_add_test(tc, policy_require_uas_rejects_caller_without_timer_with_421);
+  tcase_add_test(tc, policy_require_uac_sends_require_timer);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("peers without timer: refresh", setup_refresh_90);
+  tcase_add_test(tc, policy_refresh_uac_refreshes_after_2xx_without_se);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("10 timing", setup_90);

@@ -61,6 +61,21 @@ typedef enum nst_refresh_method_e {
   nst_refresh_by_invite = 2   /**< always re-INVITE */
 } nst_refresh_method_t;
 
+/** What to do with a peer without session-timer support
+ * (NSTTAG_PEER_WITHOUT_TIMER()). */
+typedef enum nst_peer_policy_e {
+  nst_peer_default = 0,  /**< as UAS refresh ourselves (refresher=uas); as
+                              UAC a 2xx without Session-Expires means no
+                              timer (RFC 4028 sections 9 and 7.2) */
+  nst_peer_no_timer = 1, /**< run no timer with such a peer */
+  nst_peer_refresh = 2,  /**< always run a timer: refresh ourselves, also as
+                              UAC after a 2xx without Session-Expires (7.2) */
+  nst_peer_require = 3   /**< require the extension: Require: timer on our
+                              INVITE/UPDATE, 421 to a request without
+                              Supported: timer (as PJSIP's "require timer",
+                              Asterisk's timers=required) */
+} nst_peer_policy_t;
+
 /** What nst tells the application (see nst_callback_f). */
 typedef enum nst_event_e {
   nst_ev_negotiated,        /**< interval and refresher agreed (or timer off) */

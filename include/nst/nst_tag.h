@@ -107,6 +107,23 @@ extern tag_typedef_t nsttag_refresh_method;
 #define NSTTAG_REFRESH_METHOD_REF(x)  nsttag_refresh_method_ref, tag_int_vr(&(x))
 extern tag_typedef_t nsttag_refresh_method_ref;
 
+/**Policy for peers without session-timer support.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    int (#nst_peer_policy_t)
+ * @par Values
+ *    nst_peer_default (0), nst_peer_no_timer (1), nst_peer_refresh (2),
+ *    nst_peer_require (3)
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_PEER_WITHOUT_TIMER_REF().
+ */
+#define NSTTAG_PEER_WITHOUT_TIMER(x)      nsttag_peer_without_timer, tag_int_v((x))
+extern tag_typedef_t nsttag_peer_without_timer;
+#define NSTTAG_PEER_WITHOUT_TIMER_REF(x)  nsttag_peer_without_timer_ref, tag_int_vr(&(x))
+extern tag_typedef_t nsttag_peer_without_timer_ref;
+
 #ifdef __cplusplus
 }
 #endif
