@@ -125,14 +125,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   nst_config_default(&nst->ns_config);
 
   ta_start(ta, tag, value);
-  tl_gets(ta_args(ta),
-          NSTTAG_ENABLED_REF(nst->ns_config.enabled),
-          NSTTAG_SESSION_EXPIRES_REF(nst->ns_config.session_expires),
-          NSTTAG_MIN_SE_REF(nst->ns_config.min_se),
-          NSTTAG_REFRESHER_REF(nst->ns_config.refresher),
-          NSTTAG_REFRESH_METHOD_REF(nst->ns_config.refresh_method),
-          NSTTAG_PEER_WITHOUT_TIMER_REF(nst->ns_config.peer_policy),
-          TAG_END());
+  nst_config_from_tags(&nst->ns_config, ta_args(ta));
 
   if (nst_config_check(&nst->ns_config, &why) < 0) {
     SU_DEBUG_1(("nst_create: %s\n", why));
@@ -216,12 +209,13 @@ int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info)
 long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh)
 {
   nst_call_t const *call = nst ? nst_call_find(nst, nh) : NULL;
+  nst_info_t info;
   long refresh, expiry;
 
   if (call == NULL)
     return -1;
-  refresh = nst_sched_remaining_ms(&call->nc_refresh_timer);
-  expiry = nst_sched_remaining_ms(&call->nc_expiry_timer);
+  nst_call_info(call, 0, NULL, &info);
+  refresh = info.ni_refresh_in_ms, expiry = info.ni_expires_in_ms;
   if (refresh < 0)
     return expiry;
   if (expiry < 0)
@@ -248,8 +242,20 @@ char const *nst_event_name(nst_event_t event)
   case nst_ev_refresh_received: return "nst_ev_refresh_received";
   case nst_ev_refresh_failed: return "nst_ev_refresh_failed";
   case nst_ev_expired: return "nst_ev_expired";
+  case nst_ev_expiring: return "nst_ev_expiring";
+  case nst_ev_lifetime_expiring: return "nst_ev_lifetime_expiring";
+  case nst_ev_lifetime_expired: return "nst_ev_lifetime_expired";
   }
   return "nst_ev_unknown";
+}
+
+char const *nst_lifetime_name(nst_lifetime_t outcome)
+{
+  switch (outcome) {
+  case nst_lifetime_granted: return "granted";
+  case nst_lifetime_lowered: return "lowered";
+  default: return "rejected";
+  }
 }
 
 char const *nst_refresher_name(nst_refresher_t refresher)

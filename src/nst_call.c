@@ -28,8 +28,15 @@
  * and most stacks send this one. */
 #define NST_EXPIRY_REASON "SIP;cause=408;text=\"Session timeout\""
 
+/* The end of a lifetime the application set is a normal clearing (Q.850
+ * cause 16), not a failure: RFC 3326 lets the BYE say so. */
+#define NST_LIFETIME_REASON "Q.850;cause=16;text=\"Call lifetime expired\""
+
 static void call_refresh_due(void *arg);
 static void call_expiry_due(void *arg);
+static su_time_t const nst_no_time = { 0, 0 };
+static void call_expiry_warning_due(void *arg);
+static void call_lifetime_due(void *arg);
 static void call_next_due(void *arg);
 
 /* ---------------------------------------------------------------------- */
@@ -57,7 +64,8 @@ nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
   call->nc_config = nst->ns_config;
   if (nst_sched_init(&call->nc_refresh_timer, nst->ns_root) < 0 ||
       nst_sched_init(&call->nc_expiry_timer, nst->ns_root) < 0 ||
-      nst_sched_init(&call->nc_next_timer, nst->ns_root) < 0)
+      nst_sched_init(&call->nc_next_timer, nst->ns_root) < 0 ||
+      nst_sched_init(&call->nc_lifetime_timer, nst->ns_root) < 0)
     SU_DEBUG_1(("nst: cannot create timers for call %p\n", (void *)nh));
   g_hash_table_insert(nst->ns_calls, nh, call);
   return call;
@@ -72,6 +80,7 @@ void nst_call_free(gpointer data)
   nst_sched_deinit(&call->nc_refresh_timer);
   nst_sched_deinit(&call->nc_expiry_timer);
   nst_sched_deinit(&call->nc_next_timer);
+  nst_sched_deinit(&call->nc_lifetime_timer);
   su_free(NULL, call->nc_app_tags);
   su_free(NULL, call->nc_call_id);
   su_free(NULL, call->nc_from);
@@ -120,6 +129,13 @@ void nst_call_info(nst_call_t const *call, int status, char const *phrase,
   info->ni_status = status;
   info->ni_phrase = phrase;
   info->ni_refreshes = call->nc_refreshes;
+  info->ni_refresh_in_ms = nst_sched_remaining_ms(&call->nc_refresh_timer);
+  info->ni_expires_in_ms = -1;
+  if (call->nc_expires_at.tv_sec) {
+    su_duration_t left = su_duration(call->nc_expires_at, su_now());
+    info->ni_expires_in_ms = left > 0 ? left : 0;
+  }
+  info->ni_lifetime_in_ms = nst_sched_remaining_ms(&call->nc_lifetime_timer);
 }
 
 /* Tell the application. Returns 1 if the call is still there afterwards:
@@ -137,6 +153,7 @@ static int call_report(nst_call_t *call, nst_event_t event, int status,
   case nst_ev_refresh_received: nst->ns_stats.ns_refreshes_received++; break;
   case nst_ev_refresh_failed: nst->ns_stats.ns_refresh_failures++; break;
   case nst_ev_expired: nst->ns_stats.ns_expiries++; break;
+  case nst_ev_lifetime_expired: nst->ns_stats.ns_lifetime_ends++; break;
   default: break;
   }
   nst_call_info(call, status, phrase, &info);
@@ -152,6 +169,19 @@ static int call_report(nst_call_t *call, nst_event_t event, int status,
 /* ---------------------------------------------------------------------- */
 /* Timers */
 
+/* The session ends @a ms from now unless refreshed; warn first. */
+static void call_arm_expiry(nst_call_t *call, uint64_t ms)
+{
+  int64_t warn = nst_warning_delay_ms(ms, call->nc_config.expiry_warning);
+
+  call->nc_expires_at = su_time_add(su_now(), (su_duration_t)ms);
+  if (warn < 0)
+    nst_sched_arm(&call->nc_expiry_timer, ms, call_expiry_due, call);
+  else
+    nst_sched_arm(&call->nc_expiry_timer, (uint64_t)warn,
+                  call_expiry_warning_due, call);
+}
+
 /* RFC 4028 section 10: the refresher refreshes at half the interval and
  * gives up when the session expires; the other side sends BYE at
  * interval - min(32, interval/3). */
@@ -161,6 +191,7 @@ static void call_arm(nst_call_t *call)
 
   nst_sched_cancel(&call->nc_refresh_timer);
   nst_sched_cancel(&call->nc_expiry_timer);
+  call->nc_expires_at = nst_no_time;   /* until armed again */
   call->nc_refresh_waiting = 0;
   call->nc_refreshed_at = su_now();
 
@@ -170,12 +201,10 @@ static void call_arm(nst_call_t *call)
   if (call->nc_session.refresher == nst_refresher_local) {
     nst_sched_arm(&call->nc_refresh_timer, nst_refresh_delay_ms(interval),
                   call_refresh_due, call);
-    nst_sched_arm(&call->nc_expiry_timer, (uint64_t)interval * 1000u,
-                  call_expiry_due, call);
+    call_arm_expiry(call, (uint64_t)interval * 1000u);
   }
   else {
-    nst_sched_arm(&call->nc_expiry_timer, nst_expiry_delay_ms(interval),
-                  call_expiry_due, call);
+    call_arm_expiry(call, nst_expiry_delay_ms(interval));
   }
 }
 
@@ -212,14 +241,7 @@ static void call_config_from_tags(nst_call_t *call, tagi_t const *tags)
   nst_config_t cfg = call->nc_config;
   char const *why;
 
-  tl_gets(tags,
-          NSTTAG_ENABLED_REF(cfg.enabled),
-          NSTTAG_SESSION_EXPIRES_REF(cfg.session_expires),
-          NSTTAG_MIN_SE_REF(cfg.min_se),
-          NSTTAG_REFRESHER_REF(cfg.refresher),
-          NSTTAG_REFRESH_METHOD_REF(cfg.refresh_method),
-          NSTTAG_PEER_WITHOUT_TIMER_REF(cfg.peer_policy),
-          TAG_END());
+  nst_config_from_tags(&cfg, tags);
   if (nst_config_check(&cfg, &why) < 0) {
     SU_DEBUG_1(("nst: call %p: NSTTAG_* ignored: %s\n", (void *)call->nc_nh, why));
     return;
@@ -354,13 +376,14 @@ static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
   nst_method_t method = call_refresh_method(call);
 
   call->nc_refreshing = method;
-  if (method == nst_method_update) {
+  if (method == nst_method_update && !call->nc_config.refresh_sdp) {
     /* No SDP: a refresh is no reason to renegotiate media (pitfalls.md 11). */
     call_send(call, method, nst_send_refresh_update, h, NULL);
   }
   else {
-    /* A re-INVITE is an offer/answer of nua's session: it reports call
-     * states, which the application must not see (on_i_state). */
+    /* A re-INVITE, or an UPDATE with SDP (NSTTAG_REFRESH_SDP()), is an
+     * offer/answer of nua's session: it reports call states, which the
+     * application must not see (on_i_state). */
     call->nc_hide_states = 1;
     call_send(call, method, nst_send_session, h, NULL);
   }
@@ -420,6 +443,8 @@ static void call_end(nst_call_t *call, char const *reason)
   call->nc_ending = 1;
   nst_sched_cancel(&call->nc_refresh_timer);
   nst_sched_cancel(&call->nc_expiry_timer);
+  nst_sched_cancel(&call->nc_lifetime_timer);
+  call->nc_expires_at = nst_no_time;
   call->nc_bye_reason = reason;
   call_next(call, nst_next_bye);
 }
@@ -455,8 +480,78 @@ static void call_expiry_due(void *arg)
 {
   nst_call_t *call = arg;
 
+  if (call->nc_ending)
+    return;
+  call->nc_expires_at = nst_no_time;
   if (call_report(call, nst_ev_expired, 0, NULL))
     call_end(call, NST_EXPIRY_REASON);
+}
+
+/* No refresh yet, and the session ends soon: say so, then wait for the
+ * end (unless the callback's doing, e.g. a re-INVITE answered at once,
+ * re-armed the timer meanwhile). */
+static void call_expiry_warning_due(void *arg)
+{
+  nst_call_t *call = arg;
+  su_duration_t left;
+
+  if (call->nc_ending)
+    return;
+  if (!call_report(call, nst_ev_expiring, 0, NULL))
+    return;
+  if (call->nc_ending || nst_sched_remaining_ms(&call->nc_expiry_timer) >= 0)
+    return;
+  left = su_duration(call->nc_expires_at, su_now());
+  nst_sched_arm(&call->nc_expiry_timer, left > 0 ? (uint64_t)left : 0,
+                call_expiry_due, call);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The application's lifetime of a call (field-notes.md, the servlet model) */
+
+nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
+                                unsigned *return_granted)
+{
+  nst_call_t *call = nst ? nst_call_find(nst, nh) : NULL;
+  nst_lifetime_t outcome;
+  unsigned granted = 0;
+
+  if (return_granted)
+    *return_granted = 0;
+  if (call == NULL || !call->nc_established || call->nc_ending) {
+    SU_DEBUG_3(("nst: %p lifetime of %u s rejected: %s\n", (void *)nh, seconds,
+                call == NULL ? "no call nst knows" :
+                call->nc_ending ? "the call is ending" : "the call is not established"));
+    return nst_lifetime_rejected;
+  }
+
+  outcome = nst_lifetime_grant(seconds, call->nc_config.lifetime_max, &granted);
+  if (granted)
+    nst_sched_arm(&call->nc_lifetime_timer, (uint64_t)granted * 1000u,
+                  call_lifetime_due, call);
+  else
+    nst_sched_cancel(&call->nc_lifetime_timer);
+  SU_DEBUG_5(("nst: %p lifetime %u s asked, %u s %s\n", (void *)nh, seconds,
+              granted, nst_lifetime_name(outcome)));
+  if (return_granted)
+    *return_granted = granted;
+  return outcome;
+}
+
+/* The lifetime ran out: the application may extend it from the callback
+ * (which re-arms the timer); if it does not, the call ends. */
+static void call_lifetime_due(void *arg)
+{
+  nst_call_t *call = arg;
+
+  if (call->nc_ending)
+    return;
+  if (!call_report(call, nst_ev_lifetime_expiring, 0, NULL))
+    return;
+  if (call->nc_ending || nst_sched_remaining_ms(&call->nc_lifetime_timer) >= 0)
+    return;
+  if (call_report(call, nst_ev_lifetime_expired, 0, NULL) && !call->nc_ending)
+    call_end(call, NST_LIFETIME_REASON);
 }
 
 /* A failure response to our refresh. */

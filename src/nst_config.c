@@ -7,9 +7,20 @@
  *   session_expires_min_value=90       NSTTAG_MIN_SE()
  *   session_expires_refresher_value=0  NSTTAG_REFRESHER(): 0 auto, 1 uas, 2 uac
  *
- * The keys mean what they mean in liblinphone. A liblinphone file has many
- * other [sip] keys: nst ignores them, but reports a session_expires_* key
- * it does not know (a typo would otherwise pass unnoticed).
+ * and nst's own, beside them:
+ *
+ *   nst_refresh_method=0               NSTTAG_REFRESH_METHOD(): 0 by Allow,
+ *                                      1 UPDATE, 2 re-INVITE
+ *   nst_refresh_sdp=0                  NSTTAG_REFRESH_SDP()
+ *   nst_peer_without_timer=0           NSTTAG_PEER_WITHOUT_TIMER(): 0 default,
+ *                                      1 no timer, 2 refresh, 3 require
+ *   nst_expiry_warning=10              NSTTAG_EXPIRY_WARNING() (seconds)
+ *   nst_lifetime_max=0                 NSTTAG_LIFETIME_MAX() (seconds, 0 none)
+ *
+ * The session_expires_* keys mean what they mean in liblinphone. A
+ * liblinphone file has many other [sip] keys: nst ignores them, but
+ * reports a session_expires_* or nst_* key it does not know (a typo would
+ * otherwise pass unnoticed).
  */
 #include "config.h"
 
@@ -26,6 +37,7 @@
 
 #define NST_CONFIG_GROUP "sip"
 #define NST_CONFIG_PREFIX "session_expires_"
+#define NST_CONFIG_OWN_PREFIX "nst_"
 
 typedef struct config_reader_s {
   char const   *path;
@@ -74,13 +86,16 @@ static void report_unknown_keys(config_reader_t *r)
 {
   static char const *const known[] = {
     "session_expires_enabled", "session_expires_value",
-    "session_expires_min_value", "session_expires_refresher_value", NULL
+    "session_expires_min_value", "session_expires_refresher_value",
+    "nst_refresh_method", "nst_refresh_sdp", "nst_peer_without_timer",
+    "nst_expiry_warning", "nst_lifetime_max", NULL
   };
   gchar **keys = g_key_file_get_keys(r->kf, NST_CONFIG_GROUP, NULL, NULL);
   gsize i, k;
 
   for (i = 0; keys && keys[i]; i++) {
-    if (strncmp(keys[i], NST_CONFIG_PREFIX, strlen(NST_CONFIG_PREFIX)))
+    if (strncmp(keys[i], NST_CONFIG_PREFIX, strlen(NST_CONFIG_PREFIX)) &&
+        strncmp(keys[i], NST_CONFIG_OWN_PREFIX, strlen(NST_CONFIG_OWN_PREFIX)))
       continue;
     for (k = 0; known[k] && strcmp(known[k], keys[i]); k++)
       ;
@@ -96,7 +111,9 @@ int nst_config_read(su_home_t *home, char const *path,
   config_reader_t r[1];
   nst_config_t cfg;
   unsigned enabled = 1, refresher = nst_pref_auto;
+  unsigned method = nst_refresh_by_allow, sdp = 0, policy = nst_peer_default;
   int has_enabled, has_se, has_min, has_refresher;
+  int has_method, has_sdp, has_policy, has_warning, has_lifetime;
   char const *why;
   GError *err = NULL;
 
@@ -122,6 +139,11 @@ int nst_config_read(su_home_t *home, char const *path,
   has_se = read_uint(r, "session_expires_value", UINT32_MAX, &cfg.session_expires);
   has_min = read_uint(r, "session_expires_min_value", UINT32_MAX, &cfg.min_se);
   has_refresher = read_uint(r, "session_expires_refresher_value", 2, &refresher);
+  has_method = read_uint(r, "nst_refresh_method", 2, &method);
+  has_sdp = read_uint(r, "nst_refresh_sdp", 1, &sdp);
+  has_policy = read_uint(r, "nst_peer_without_timer", 3, &policy);
+  has_warning = read_uint(r, "nst_expiry_warning", UINT32_MAX, &cfg.expiry_warning);
+  has_lifetime = read_uint(r, "nst_lifetime_max", UINT32_MAX, &cfg.lifetime_max);
   report_unknown_keys(r);
 
   /* liblinphone: the interval is at least Min-SE, Min-SE at least 90.
@@ -139,6 +161,9 @@ int nst_config_read(su_home_t *home, char const *path,
 
   cfg.enabled = (int)enabled;
   cfg.refresher = (int)refresher;
+  cfg.refresh_method = (int)method;
+  cfg.refresh_sdp = (int)sdp;
+  cfg.peer_policy = (int)policy;
   if (r->errors == 0 && nst_config_check(&cfg, &why) < 0) {
     su_strlst_append(r->messages,
                      su_sprintf(su_strlst_home(r->messages), "%s: %s", r->path, why));
@@ -152,6 +177,11 @@ int nst_config_read(su_home_t *home, char const *path,
                                    NSTTAG_SESSION_EXPIRES(cfg.session_expires)),
                             TAG_IF(has_min > 0, NSTTAG_MIN_SE(cfg.min_se)),
                             TAG_IF(has_refresher > 0, NSTTAG_REFRESHER(cfg.refresher)),
+                            TAG_IF(has_method > 0, NSTTAG_REFRESH_METHOD(cfg.refresh_method)),
+                            TAG_IF(has_sdp > 0, NSTTAG_REFRESH_SDP(cfg.refresh_sdp)),
+                            TAG_IF(has_policy > 0, NSTTAG_PEER_WITHOUT_TIMER(cfg.peer_policy)),
+                            TAG_IF(has_warning > 0, NSTTAG_EXPIRY_WARNING(cfg.expiry_warning)),
+                            TAG_IF(has_lifetime > 0, NSTTAG_LIFETIME_MAX(cfg.lifetime_max)),
                             TAG_END());
 
 done:

@@ -16,6 +16,9 @@ void nst_config_default(nst_config_t *cfg)
   cfg->refresher = nst_pref_auto;
   cfg->refresh_method = nst_refresh_by_allow;
   cfg->peer_policy = nst_peer_default;
+  cfg->refresh_sdp = 0;
+  cfg->expiry_warning = NST_DEFAULT_EXPIRY_WARNING;
+  cfg->lifetime_max = 0;
 }
 
 int nst_config_check(nst_config_t const *cfg, char const **why)
@@ -39,6 +42,10 @@ int nst_config_check(nst_config_t const *cfg, char const **why)
   else if (cfg->peer_policy < nst_peer_default || cfg->peer_policy > nst_peer_require)
     *why = "policy for peers without timer must be 0 (default), 1 (no timer), "
            "2 (refresh) or 3 (require)";
+  else if ((uint64_t)cfg->expiry_warning * 1000u >= nst_expiry_delay_ms(cfg->min_se))
+    /* Else every session of the shortest interval would warn as it starts. */
+    *why = "expiry warning must be shorter than the time a session of the "
+           "Min-SE interval lasts without refresh (60 s for Min-SE 90)";
 
   return *why ? -1 : 0;
 }
@@ -230,6 +237,25 @@ uint64_t nst_expiry_delay_ms(unsigned interval)
   uint64_t ms = (uint64_t)interval * 1000u;
   uint64_t margin = ms / 3 < 32000u ? ms / 3 : 32000u;
   return ms - margin;
+}
+
+int64_t nst_warning_delay_ms(uint64_t expiry_ms, unsigned warning_s)
+{
+  uint64_t warning_ms = (uint64_t)warning_s * 1000u;
+
+  if (warning_s == 0)
+    return -1;
+  return expiry_ms > warning_ms ? (int64_t)(expiry_ms - warning_ms) : 0;
+}
+
+nst_lifetime_t nst_lifetime_grant(unsigned requested, unsigned max, unsigned *granted)
+{
+  if (max != 0 && (requested == 0 || requested > max)) {
+    *granted = max;
+    return nst_lifetime_lowered;
+  }
+  *granted = requested;
+  return nst_lifetime_granted;
 }
 
 int nst_uac_after_422(nst_hdrs_t const *sent, unsigned min_se, unsigned retries,

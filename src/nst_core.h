@@ -8,6 +8,7 @@
 #define NST_CORE_H
 
 #include <stdint.h>
+#include <sofia-sip/su_tag.h>
 #include <nst/nst.h>
 
 /** RFC 4028 section 4: Min-SE is never below 90 seconds. */
@@ -31,6 +32,9 @@ typedef struct nst_config_s {
   int                  refresher;   /**< nst_refresher_pref_t */
   int                  refresh_method; /**< nst_refresh_method_t */
   int                  peer_policy;    /**< nst_peer_policy_t */
+  int                  refresh_sdp;    /**< refresh UPDATE carries the SDP */
+  unsigned             expiry_warning; /**< s before expiry to warn, 0: never */
+  unsigned             lifetime_max;   /**< largest lifetime granted, 0: any */
 } nst_config_t;
 
 /** What one request or response says about session timers. */
@@ -52,6 +56,10 @@ typedef struct nst_outcome_s {
 } nst_outcome_t;
 
 void nst_config_default(nst_config_t *cfg);
+
+/** Override @a cfg with the NSTTAG_* tags in @a tags (nst_tag.c; check
+ * the result with nst_config_check()). */
+void nst_config_from_tags(nst_config_t *cfg, tagi_t const *tags);
 
 /** 0 if @a cfg is valid, else -1 with a reason in @a why. */
 int nst_config_check(nst_config_t const *cfg, char const **why);
@@ -101,6 +109,25 @@ uint64_t nst_refresh_delay_ms(unsigned interval);
 /** When the session expires for the side that does not refresh:
  * interval - min(32, interval/3) (RFC 4028 section 10). */
 uint64_t nst_expiry_delay_ms(unsigned interval);
+
+/** When to warn that the session is about to expire, in ms from now, for
+ * a session that expires @a expiry_ms from now: @a warning_s seconds
+ * before, or at once if the session is shorter than that. -1: no warning
+ * (@a warning_s is 0). */
+int64_t nst_warning_delay_ms(uint64_t expiry_ms, unsigned warning_s);
+
+/** Default NSTTAG_EXPIRY_WARNING(): seconds of notice before expiry. */
+#define NST_DEFAULT_EXPIRY_WARNING 10u
+
+/* ---------------------------------------------------------------------- */
+/* Application-controlled call lifetime (the servlet-container model) */
+
+/** Grant a lifetime of @a requested seconds (0: no limit) under the
+ * configured maximum @a max (0: none). Sets *@a granted (0: no limit) and
+ * returns nst_lifetime_granted if it is what was asked, or
+ * nst_lifetime_lowered if the maximum cut it. Never rejects: only the
+ * state of a call can (nst_set_lifetime()). */
+nst_lifetime_t nst_lifetime_grant(unsigned requested, unsigned max, unsigned *granted);
 
 /* ---------------------------------------------------------------------- */
 /* 422 Session Interval Too Small (RFC 4028 sections 6 and 7.3) */

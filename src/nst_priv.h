@@ -68,7 +68,12 @@ struct nst_call_s {
   unsigned           nc_appl_update:1; /* nua hands us this call's UPDATEs */
   unsigned           nc_own_set_params; /* nua_r_set_params of ours to come */
   nst_sched_timer_t  nc_refresh_timer;
+  /* The expiry timer fires twice: NSTTAG_EXPIRY_WARNING() before the end
+   * (nst_ev_expiring), then at nc_expires_at (BYE). */
   nst_sched_timer_t  nc_expiry_timer;
+  su_time_t          nc_expires_at;  /* 0 s: no expiry armed */
+  /* The application's lifetime (nst_set_lifetime()), 0 s: none. */
+  nst_sched_timer_t  nc_lifetime_timer;
   /* What to do next, from a 0 ms timer: nua must finish the transaction
    * whose event we are in before the handle takes another request. */
   enum nst_next_step_e {

@@ -7,6 +7,9 @@
 
 #include <sofia-sip/su_tag_class.h>
 #include <nst/nst_tag.h>
+#include <sofia-sip/su_tagarg.h>
+
+#include "nst_core.h"
 
 /* A reference tag named like Sofia's own: "nst::session_expires_ref". */
 #define NST_REFTAG_TYPEDEF(t) \
@@ -31,3 +34,27 @@ tag_typedef_t nsttag_refresh_method_ref = NST_REFTAG_TYPEDEF(refresh_method);
 
 tag_typedef_t nsttag_peer_without_timer = INTTAG_TYPEDEF(peer_without_timer);
 tag_typedef_t nsttag_peer_without_timer_ref = NST_REFTAG_TYPEDEF(peer_without_timer);
+
+tag_typedef_t nsttag_refresh_sdp = BOOLTAG_TYPEDEF(refresh_sdp);
+tag_typedef_t nsttag_refresh_sdp_ref = NST_REFTAG_TYPEDEF(refresh_sdp);
+
+tag_typedef_t nsttag_expiry_warning = UINTTAG_TYPEDEF(expiry_warning);
+tag_typedef_t nsttag_expiry_warning_ref = NST_REFTAG_TYPEDEF(expiry_warning);
+
+tag_typedef_t nsttag_lifetime_max = UINTTAG_TYPEDEF(lifetime_max);
+tag_typedef_t nsttag_lifetime_max_ref = NST_REFTAG_TYPEDEF(lifetime_max);
+
+void nst_config_from_tags(nst_config_t *cfg, tagi_t const *tags)
+{
+  tl_gets(tags,
+          NSTTAG_ENABLED_REF(cfg->enabled),
+          NSTTAG_SESSION_EXPIRES_REF(cfg->session_expires),
+          NSTTAG_MIN_SE_REF(cfg->min_se),
+          NSTTAG_REFRESHER_REF(cfg->refresher),
+          NSTTAG_REFRESH_METHOD_REF(cfg->refresh_method),
+          NSTTAG_PEER_WITHOUT_TIMER_REF(cfg->peer_policy),
+          NSTTAG_REFRESH_SDP_REF(cfg->refresh_sdp),
+          NSTTAG_EXPIRY_WARNING_REF(cfg->expiry_warning),
+          NSTTAG_LIFETIME_MAX_REF(cfg->lifetime_max),
+          TAG_END());
+}

@@ -36,6 +36,8 @@ static int read_text(char const *text)
   int fd;
   FILE *f;
 
+  if (path[0])
+    unlink(path);               /* a test may read several files */
   strcpy(path, "/tmp/nst-config-XXXXXX");
   fd = mkstemp(path);
   ck_assert_int_ge(fd, 0);
@@ -159,6 +161,49 @@ START_TEST(config_missing_file_is_an_error_naming_it)
 }
 END_TEST
 
+START_TEST(config_nst_keys_live_beside_liblinphone_s)
+{
+  int method = -1, sdp = -1, policy = -1;
+  unsigned warning = 0, lifetime = 0;
+
+  ck_assert_int_eq(read_text("[sip]\nsession_expires_value=600\n"
+                             "nst_refresh_method=2\nnst_refresh_sdp=1\n"
+                             "nst_peer_without_timer=3\nnst_expiry_warning=20\n"
+                             "nst_lifetime_max=7200\n"), 0);
+  ck_assert_msg(messages == NULL, "messages: %s", messages);
+  tl_gets(tags, NSTTAG_REFRESH_METHOD_REF(method), NSTTAG_REFRESH_SDP_REF(sdp),
+          NSTTAG_PEER_WITHOUT_TIMER_REF(policy), NSTTAG_EXPIRY_WARNING_REF(warning),
+          NSTTAG_LIFETIME_MAX_REF(lifetime), TAG_END());
+  ck_assert_int_eq(method, nst_refresh_by_invite);
+  ck_assert_int_eq(sdp, 1);
+  ck_assert_int_eq(policy, nst_peer_require);
+  ck_assert_uint_eq(warning, 20);
+  ck_assert_uint_eq(lifetime, 7200);
+}
+END_TEST
+
+START_TEST(config_nst_keys_out_of_range_are_refused)
+{
+  ck_assert_int_eq(read_text("[sip]\nnst_peer_without_timer=4\n"), -1);
+  ck_assert_msg(messages && strstr(messages, "[sip] nst_peer_without_timer"),
+                "messages: %s", messages);
+  ck_assert_int_eq(read_text("[sip]\nnst_refresh_sdp=2\n"), -1);
+  ck_assert_int_eq(read_text("[sip]\nnst_refresh_method=-1\n"), -1);
+  /* Min-SE 90: a session unrefreshed lasts 60 s, too short to warn 60 s. */
+  ck_assert_int_eq(read_text("[sip]\nnst_expiry_warning=60\n"), -1);
+  ck_assert_msg(messages && strstr(messages, "expiry warning"), "messages: %s", messages);
+  ck_assert_msg(tags == NULL, "tags returned on error");
+}
+END_TEST
+
+START_TEST(config_unknown_nst_key_is_a_warning)
+{
+  ck_assert_int_eq(read_text("[sip]\nnst_refresh_metod=1\n"), 0);
+  ck_assert_msg(messages && strstr(messages, "warning: [sip] nst_refresh_metod: unknown key"),
+                "messages: %s", messages);
+}
+END_TEST
+
 START_TEST(config_tags_configure_nst_create)
 {
   su_root_t *root;
@@ -196,6 +241,9 @@ int main(void)
   tcase_add_test(tc, config_unknown_session_expires_key_is_a_warning);
   tcase_add_test(tc, config_missing_file_is_an_error_naming_it);
   tcase_add_test(tc, config_tags_configure_nst_create);
+  tcase_add_test(tc, config_nst_keys_live_beside_liblinphone_s);
+  tcase_add_test(tc, config_nst_keys_out_of_range_are_refused);
+  tcase_add_test(tc, config_unknown_nst_key_is_a_warning);
   suite_add_tcase(s, tc);
 
   sr = srunner_create(s);

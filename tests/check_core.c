@@ -428,6 +428,64 @@ START_TEST(policy_out_of_range_is_refused)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* Beyond RFC 4028: the expiry warning and the application's lifetime */
+
+START_TEST(expiry_warning_comes_before_the_end_or_at_once)
+{
+  ck_assert_int_eq(nst_warning_delay_ms(60000, 10), 50000);
+  ck_assert_int_eq(nst_warning_delay_ms(90000, 15), 75000);
+  ck_assert_int_eq(nst_warning_delay_ms(5000, 10), 0);   /* shorter: now */
+  ck_assert_int_eq(nst_warning_delay_ms(10000, 10), 0);
+  ck_assert_int_eq(nst_warning_delay_ms(60000, 0), -1);  /* off */
+  ck_assert_int_eq(nst_warning_delay_ms(0, 0), -1);
+}
+END_TEST
+
+START_TEST(expiry_warning_must_fit_the_shortest_session)
+{
+  ck_assert_uint_eq(cfg.expiry_warning, 10);   /* the default */
+  cfg.expiry_warning = 59;
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), 0);
+  cfg.expiry_warning = 60;   /* Min-SE 90: unrefreshed, it lasts 60 s */
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), -1);
+  cfg.min_se = cfg.session_expires = 300;      /* lasts 268 s */
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), 0);
+  cfg.expiry_warning = 268;
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), -1);
+  cfg.expiry_warning = 0;
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), 0);
+}
+END_TEST
+
+START_TEST(lifetime_granted_as_asked_without_maximum)
+{
+  unsigned granted = 1;
+
+  ck_assert_int_eq(nst_lifetime_grant(3600, 0, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, 3600);
+  ck_assert_int_eq(nst_lifetime_grant(0, 0, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, 0);              /* no limit */
+  ck_assert_int_eq(nst_lifetime_grant(UINT32_MAX, 0, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, UINT32_MAX);
+}
+END_TEST
+
+START_TEST(lifetime_lowered_to_maximum)
+{
+  unsigned granted = 1;
+
+  ck_assert_int_eq(nst_lifetime_grant(600, 600, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, 600);
+  ck_assert_int_eq(nst_lifetime_grant(599, 600, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, 599);
+  ck_assert_int_eq(nst_lifetime_grant(601, 600, &granted), nst_lifetime_lowered);
+  ck_assert_uint_eq(granted, 600);
+  ck_assert_int_eq(nst_lifetime_grant(0, 600, &granted), nst_lifetime_lowered);
+  ck_assert_uint_eq(granted, 600);            /* "no limit" is above any */
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
   Suite *s = suite_create("nst negotiation core");
@@ -487,6 +545,14 @@ static Suite *core_suite(void)
   tcase_add_test(tc, policy_require_uas_answers_421_and_uac_requires);
   tcase_add_test(tc, policy_refresh_uac_refreshes_after_2xx_without_se);
   tcase_add_test(tc, policy_out_of_range_is_refused);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("application");
+  tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_add_test(tc, expiry_warning_comes_before_the_end_or_at_once);
+  tcase_add_test(tc, expiry_warning_must_fit_the_shortest_session);
+  tcase_add_test(tc, lifetime_granted_as_asked_without_maximum);
+  tcase_add_test(tc, lifetime_lowered_to_maximum);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("10 timing");

@@ -531,6 +531,7 @@ END_TEST
 
 void rfc4028_cases(Suite *s);
 void hostile_cases(Suite *s);
+void app_cases(Suite *s);
 
 static Suite *nst_suite(void)
 {
@@ -573,6 +574,7 @@ static Suite *nst_suite(void)
 
   rfc4028_cases(s);
   hostile_cases(s);
+  app_cases(s);
   return s;
 }
 

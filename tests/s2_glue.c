@@ -19,6 +19,7 @@
 nst_t *s2_nst;
 struct nst_recorded_event *s2_nst_events;
 int s2_nst_destroy_on_event = -1;
+void (*s2_nst_event_hook)(nst_t *nst, nst_event_t event, nua_handle_t *nh);
 
 static void record_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
                              nua_hmagic_t *hmagic, nst_info_t const *info,
@@ -39,6 +40,8 @@ static void record_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
   /* An application that destroys the call from nst's callback. */
   if ((int)event == s2_nst_destroy_on_event)
     nst_handle_destroy(nst, nh);
+  else if (s2_nst_event_hook)
+    s2_nst_event_hook(nst, event, nh);
 }
 
 nua_t *nst_test_nua_create(su_root_t *root, nua_callback_f callback,
@@ -64,6 +67,7 @@ void nst_test_nua_destroy(nua_t *nua)
   nst_destroy(s2_nst);
   s2_nst = NULL;
   s2_nst_destroy_on_event = -1;
+  s2_nst_event_hook = NULL;
   nst_flush_recorded_events();
 }
 

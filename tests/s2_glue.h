@@ -28,6 +28,10 @@ extern struct nst_recorded_event *s2_nst_events;
  * handle (nst_handle_destroy()) when that event comes. */
 extern int s2_nst_destroy_on_event;
 
+/** If set, the recording callback calls it after recording each event
+ * (an application acting from nst's callback). */
+extern void (*s2_nst_event_hook)(nst_t *nst, nst_event_t event, nua_handle_t *nh);
+
 /** Take the oldest recorded nst event (caller frees), or NULL. */
 struct nst_recorded_event *nst_next_recorded_event(void);
 void nst_flush_recorded_events(void);

@@ -222,6 +222,15 @@ struct nst_recorded_event *expect_nst_event(nst_event_t event)
   }
 }
 
+int nst_has_recorded_event(nst_event_t event)
+{
+  struct nst_recorded_event *e;
+  for (e = s2_nst_events; e; e = e->next)
+    if (e->event == event)
+      return 1;
+  return 0;
+}
+
 int app_saw(nua_event_t event)
 {
   struct event *e;

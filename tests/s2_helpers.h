@@ -47,6 +47,8 @@ int has_timer(msg_list_t const *list);
 int require_timer_count(struct message *m);
 struct nst_recorded_event *expect_nst_event(nst_event_t event);
 int app_saw(nua_event_t event);
+/** Whether nst reported @a event and it is not taken yet. */
+int nst_has_recorded_event(nst_event_t event);
 struct message *nst_sends_invite(nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
 nua_handle_t *call_peer(struct message **invite_out, tag_type_t tag, tag_value_t value, ...);
 nua_handle_t *peer_calls(tag_type_t tag, tag_value_t value, ...);

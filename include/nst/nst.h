@@ -76,7 +76,14 @@ typedef enum nst_peer_policy_e {
                               Asterisk's timers=required) */
 } nst_peer_policy_t;
 
-/** What nst tells the application (see nst_callback_f). */
+/** What nst tells the application (see nst_callback_f).
+ *
+ * In the order a call meets them: nst_ev_negotiated once the initial
+ * INVITE is answered 2xx (and again after each 2xx to an INVITE/UPDATE of
+ * the application's, e.g. hold); then, while the session runs, the refresh
+ * events; nst_ev_expiring when no refresh came and the session ends soon;
+ * nst_ev_expired when nst ends it. The lifetime events come only for calls
+ * given a lifetime with nst_set_lifetime(). */
 typedef enum nst_event_e {
   nst_ev_negotiated,        /**< interval and refresher agreed (or timer off) */
   nst_ev_refresh_sent,      /**< we sent a refresh (UPDATE or re-INVITE) */
@@ -84,7 +91,18 @@ typedef enum nst_event_e {
   nst_ev_refresh_received,  /**< the peer refreshed the session */
   nst_ev_refresh_failed,    /**< our refresh failed (ni_status says how);
                                  nst retries, or ends the call on 408/481 */
-  nst_ev_expired            /**< the session expired: nst sent BYE */
+  nst_ev_expired,           /**< the session expired: nst sent BYE */
+  nst_ev_expiring,          /**< the session expires in ni_expires_in_ms
+                                 (NSTTAG_EXPIRY_WARNING() before the BYE)
+                                 unless a refresh comes: the peer's, ours
+                                 being retried, or a re-INVITE/UPDATE the
+                                 application sends now */
+  nst_ev_lifetime_expiring, /**< the lifetime given with nst_set_lifetime()
+                                 ran out: call nst_set_lifetime() from the
+                                 callback to extend it, or nst ends the call
+                                 when the callback returns */
+  nst_ev_lifetime_expired   /**< the lifetime ran out and was not extended:
+                                 nst sent BYE */
 } nst_event_t;
 
 /** Refresh methods. */
@@ -102,6 +120,11 @@ typedef struct nst_info_s {
   int             ni_status;     /**< status of the response, if any */
   char const     *ni_phrase;     /**< its phrase, if any */
   unsigned        ni_refreshes;  /**< refreshes seen on this call so far */
+  long            ni_refresh_in_ms;  /**< until nst refreshes, -1: not armed */
+  long            ni_expires_in_ms;  /**< until nst ends the session for want
+                                          of a refresh (the BYE), -1: none */
+  long            ni_lifetime_in_ms; /**< until the lifetime runs out,
+                                          -1: no lifetime set */
 } nst_info_t;
 
 /** Application callback for session-timer events.
@@ -200,18 +223,50 @@ typedef struct nst_stats_s {
   unsigned long ns_422_sent;           /**< requests nst answered 422 */
   unsigned long ns_422_received;       /**< 422s to nst's requests */
   unsigned long ns_expiries;           /**< calls ended by nst on expiry */
+  unsigned long ns_lifetime_ends;      /**< calls ended by nst at the end of
+                                            their lifetime */
 } nst_stats_t;
 
 /** Fill @a stats with the module's counters; 0, or -1 on NULL arguments. */
 int nst_get_stats(nst_t const *nst, nst_stats_t *stats);
 
-/** The timer state of a call: fills @a info, returns 0, or -1 if nst does
- * not know the call. */
+/** The timer state of a call: fills @a info (ni_status 0, ni_phrase
+ * NULL), returns 0, or -1 if nst does not know the call. */
 int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
 
 /** Milliseconds until the next timer of the call fires (refresh, or BYE on
  * expiry), or -1 when none is armed. */
 long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh);
+
+/** What nst_set_lifetime() did. */
+typedef enum nst_lifetime_e {
+  nst_lifetime_rejected = -1, /**< not set: the call is not established,
+                                   nst does not know it, or it is ending */
+  nst_lifetime_granted = 0,   /**< set as asked */
+  nst_lifetime_lowered = 1    /**< set, to the configured maximum
+                                   (NSTTAG_LIFETIME_MAX()) */
+} nst_lifetime_t;
+
+/** Ask that the call @a nh last at most @a seconds from now.
+ *
+ * The application-controlled lifetime of a SIP servlet container, next to
+ * (and independent of) the RFC 4028 session timer: refreshes do not extend
+ * it, and it does not touch them. When it runs out, nst first reports
+ * nst_ev_lifetime_expiring; a call of nst_set_lifetime() from that
+ * callback extends the call by the new amount; otherwise nst ends the call
+ * with BYE and Reason: Q.850;cause=16;text="Call lifetime expired" and
+ * reports nst_ev_lifetime_expired.
+ *
+ * @a seconds 0 asks for no limit (the lifetime is cleared). With a
+ * configured maximum (NSTTAG_LIFETIME_MAX() > 0), a larger request, or 0,
+ * is granted the maximum. Each call replaces the previous lifetime.
+ *
+ * @param return_granted if not NULL, gets the seconds granted (0: no
+ *        limit, or rejected)
+ * @return nst_lifetime_granted, nst_lifetime_lowered or
+ *         nst_lifetime_rejected (only established calls have lifetimes). */
+nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
+                                unsigned *return_granted);
 
 /** The Session-Expires header of @a sip, a message of an nua event.
  *
@@ -225,6 +280,9 @@ sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip);
 
 /** Name of an event, e.g. "nst_ev_negotiated". */
 char const *nst_event_name(nst_event_t event);
+
+/** Name of a nst_set_lifetime() outcome: "granted", "lowered", "rejected". */
+char const *nst_lifetime_name(nst_lifetime_t outcome);
 
 /** "local", "remote" or "none". */
 char const *nst_refresher_name(nst_refresher_t refresher);

@@ -124,6 +124,62 @@ extern tag_typedef_t nsttag_peer_without_timer;
 #define NSTTAG_PEER_WITHOUT_TIMER_REF(x)  nsttag_peer_without_timer_ref, tag_int_vr(&(x))
 extern tag_typedef_t nsttag_peer_without_timer_ref;
 
+/**Whether a refresh UPDATE carries the session's SDP.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    int (boolean)
+ * @par Values
+ *    - 0 (false): the refresh UPDATE has no body (default): a refresh is no
+ *      reason to renegotiate media, and RFC 4028 section 10 recommends it
+ *    - 1 (true): the refresh UPDATE is an offer of the current SDP, with
+ *      the same o= version (for peers that want one); it then goes through
+ *      nua's session, whose rules end the call on a 5xx, 408 or 481 to it
+ *    Re-INVITE refreshes always carry the SDP.
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_REFRESH_SDP_REF().
+ */
+#define NSTTAG_REFRESH_SDP(x)      nsttag_refresh_sdp, tag_bool_v((x))
+extern tag_typedef_t nsttag_refresh_sdp;
+#define NSTTAG_REFRESH_SDP_REF(x)  nsttag_refresh_sdp_ref, tag_bool_vr(&(x))
+extern tag_typedef_t nsttag_refresh_sdp_ref;
+
+/**How long before expiry nst warns with nst_ev_expiring, in seconds.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    unsigned
+ * @par Values
+ *    Seconds before nst would send BYE for want of a refresh; 0: no
+ *    warning. Default 10. Must be shorter than a session of the Min-SE
+ *    interval lasts unrefreshed (60 s for Min-SE 90).
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_EXPIRY_WARNING_REF().
+ */
+#define NSTTAG_EXPIRY_WARNING(x)      nsttag_expiry_warning, tag_uint_v((x))
+extern tag_typedef_t nsttag_expiry_warning;
+#define NSTTAG_EXPIRY_WARNING_REF(x)  nsttag_expiry_warning_ref, tag_uint_vr(&(x))
+extern tag_typedef_t nsttag_expiry_warning_ref;
+
+/**Largest call lifetime nst_set_lifetime() grants, in seconds.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    unsigned
+ * @par Values
+ *    Seconds; 0: no maximum (default). A request above it, or for no
+ *    limit, is granted this value.
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_LIFETIME_MAX_REF().
+ */
+#define NSTTAG_LIFETIME_MAX(x)      nsttag_lifetime_max, tag_uint_v((x))
+extern tag_typedef_t nsttag_lifetime_max;
+#define NSTTAG_LIFETIME_MAX_REF(x)  nsttag_lifetime_max_ref, tag_uint_vr(&(x))
+extern tag_typedef_t nsttag_lifetime_max_ref;
+
 #ifdef __cplusplus
 }
 #endif

@@ -135,6 +135,16 @@ static void on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     say(cli, "session expired: no refresh within the interval, sending BYE "
         "(Reason: SIP;cause=408;text=\"Session timeout\")");
     return;
+  case nst_ev_expiring:
+    say(cli, "session about to expire: BYE in %.3f s unless refreshed",
+        info->ni_expires_in_ms / 1000.0);
+    return;
+  case nst_ev_lifetime_expiring:
+    say(cli, "call lifetime ran out");
+    return;
+  case nst_ev_lifetime_expired:
+    say(cli, "call lifetime over: sending BYE");
+    return;
   }
   if (next >= 0)
     say(cli, "  next timer in %.3f s (%s)", next / 1000.0,

@@ -1,0 +1,541 @@
+/*
+ * What the application meets beyond RFC 4028 (issue 4): the UPDATE refresh
+ * with SDP, the "about to expire" event, the timer figures of
+ * nst_get_info(), and the application-controlled call lifetime (the SIP
+ * servlet container's model, field-notes.md), all against the s2 peer on
+ * a fast-forwarded clock.
+ */
+#include "config.h"
+
+#include "s2_helpers.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A call that nst places, with the tags on nst_invite(); the peer
+ * answers 200 with Session-Expires @a se (its refresher decides who
+ * refreshes), or without one if @a se is NULL. */
+static nua_handle_t *call_with(char const *se, tag_type_t tag, tag_value_t value, ...)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite;
+  ta_list ta;
+
+  ta_start(ta, tag, value);
+  invite = nst_sends_invite(nh, ta_tags(ta));
+  (void)ta_end(ta);
+  peer_respond(invite, SIP_200_OK,
+               TAG_IF(se, SIPTAG_SESSION_EXPIRES_STR(se)),
+               TAG_IF(se, SIPTAG_REQUIRE_STR("timer")),
+               SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_check_callstate(nua_callstate_ready));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  free(expect_nst_event(nst_ev_negotiated));
+  s2_flush_events();
+  return nh;
+}
+
+/* The peer answers our refresh UPDATE (due now) 200. */
+static void peer_answers_refresh_update(void)
+{
+  struct message *update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+
+  ck_assert_msg(update != NULL, "no refresh UPDATE");
+  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+}
+
+/* ====================================================================== */
+/* UPDATE refresh with SDP (NSTTAG_REFRESH_SDP) */
+
+/* The SDP of @a m without its o= version: what stays when the session
+ * does not change (RFC 3264 section 8 lets the offerer bump the version
+ * anyway; nua's soa does for UPDATE). */
+static char const *sdp_without_version(struct message *m)
+{
+  static char sdp[1024];
+  char const *body, *o, *version, *rest;
+  size_t len;
+
+  ck_assert_msg(m->sip->sip_payload && m->sip->sip_payload->pl_len, "no SDP");
+  body = m->sip->sip_payload->pl_data;
+  len = m->sip->sip_payload->pl_len;
+  ck_assert(len < sizeof sdp);
+  o = strstr(body, "o=");
+  ck_assert(o != NULL);
+  version = o + strcspn(o, " ") + 1;             /* after the username */
+  version += strcspn(version, " ") + 1;          /* after the session id */
+  rest = version + strcspn(version, " ");        /* after the version */
+  snprintf(sdp, sizeof sdp, "%.*s%.*s", (int)(version - body), body,
+           (int)(len - (size_t)(rest - body)), rest);
+  return sdp;
+}
+
+START_TEST(refresh_update_with_sdp_offers_the_same_session)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite = nst_sends_invite(nh, NSTTAG_REFRESH_SDP(1), TAG_END());
+  struct message *update;
+  char session[1024], first[1024];
+
+  strcpy(session, sdp_without_version(invite));
+  *strstr(session, "s=") = '\0';       /* v= and o=: the same session */
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE),
+               TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_check_callstate(nua_callstate_ready));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+
+  advance(44);
+  ck_assert_msg(!peer_has_request(), "refresh before half the interval");
+  advance(1);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no UPDATE refresh at 45 s");
+  check_se(update, 90, "uac");
+  /* An offer of the session in force (soa offers the codec agreed on). */
+  strcpy(first, sdp_without_version(update));
+  ck_assert_msg(strncmp(first, session, strlen(session)) == 0,
+                "another session: %s", first);
+  ck_assert_msg(strstr(first, "m=audio 5004 RTP/AVP") != NULL, "other media: %s", first);
+  ck_assert_str_eq(update->sip->sip_content_type->c_type, "application/sdp");
+  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  ck_assert_msg(!app_saw(nua_r_update), "application saw our refresh's response");
+  ck_assert_msg(!app_saw(nua_i_state), "application saw our refresh's call states");
+
+  /* Re-armed by the 2xx: the next refresh 45 s later, with SDP again. */
+  advance(44);
+  ck_assert_msg(!peer_has_request(), "second refresh too early");
+  advance(1);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no second refresh");
+  ck_assert_str_eq(sdp_without_version(update), first);   /* unchanged */
+  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  ck_assert_msg(!app_saw(nua_i_state), "application saw the second refresh's states");
+
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(refresh_update_without_sdp_by_default_and_per_call)
+{
+  /* Module default on (fixture), this call off. */
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_REFRESH_SDP(0), TAG_END());
+  struct message *update;
+
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no UPDATE refresh at 45 s");
+  ck_assert_msg(!(update->sip->sip_payload && update->sip->sip_payload->pl_len),
+                "NSTTAG_REFRESH_SDP(0) on the call: the UPDATE carries SDP");
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
+/* The session is about to expire (nst_ev_expiring) */
+
+START_TEST(expiring_event_comes_warning_seconds_before_the_bye)
+{
+  /* The peer refreshes; it stays silent. BYE at 60 s, warning at 50 s. */
+  nua_handle_t *nh = call_with("90;refresher=uas", TAG_END());
+  struct nst_recorded_event *e;
+  nst_info_t info;
+
+  ck_assert_int_eq(nst_get_info(s2_nst, nh, &info), 0);
+  ck_assert_int_eq(info.ni_refresh_in_ms, -1);
+  ck_assert_int_eq(info.ni_expires_in_ms, 60000);
+  ck_assert_int_eq(info.ni_lifetime_in_ms, -1);
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), 60000);
+
+  advance(49);
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_expiring), "warned before 50 s");
+  advance(1);
+  e = expect_nst_event(nst_ev_expiring);
+  /* advance() moves the clock in 1 s steps: the timer fired in the last. */
+  ck_assert_int_le(e->info.ni_expires_in_ms, 10000);
+  ck_assert_int_gt(e->info.ni_expires_in_ms, 9000);
+  ck_assert_uint_eq(e->info.ni_interval, 90);
+  ck_assert_int_eq(e->info.ni_refresher, nst_refresher_remote);
+  free(e);
+  ck_assert_int_le(nst_next_timer_ms(s2_nst, nh), 10000);
+
+  advance(9);
+  ck_assert_msg(!peer_has_request(), "BYE before 60 s");
+  advance(1);
+  expect_expiry_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(expiring_event_not_sent_when_the_peer_refreshes)
+{
+  nua_handle_t *nh = call_with("90;refresher=uas", TAG_END());
+
+  advance(45);
+  peer_request(SIP_METHOD_UPDATE, 0, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  ck_assert(s2_sip_check_response(200, SIP_METHOD_UPDATE));
+  settle();
+  free(expect_nst_event(nst_ev_refresh_received));
+  /* Re-armed at 45 s: the warning moves to 95 s. */
+  advance(49);
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_expiring), "warned although refreshed");
+  advance(1);
+  free(expect_nst_event(nst_ev_expiring));
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(expiring_event_for_the_refresher_whose_refreshes_fail)
+{
+  /* We refresh at 45 s; the peer answers every try 500. The session ends
+   * at 90 s after the last refresh: warning at 80 s, BYE at 90 s. */
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(15), TAG_END());
+  struct message *update;
+  struct nst_recorded_event *e;
+  unsigned t = 45;
+
+  advance(45);
+  while ((update = s2_sip_wait_for_request(SIP_METHOD_UPDATE)) != NULL) {
+    s2_sip_respond_to(update, dialog, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+    s2_sip_free_message(update);
+    settle();
+    /* Retries stop before the peer's own expiry at 60 s. */
+    while (t < 74 && !peer_has_request())
+      advance(1), t++;
+    if (!peer_has_request())
+      break;
+  }
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_expiring), "warned before 75 s");
+  while (t < 74)
+    advance(1), t++;
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_expiring), "warned before 75 s");
+  advance(1);
+  e = expect_nst_event(nst_ev_expiring);
+  ck_assert_int_le(e->info.ni_expires_in_ms, 15000);
+  ck_assert_int_gt(e->info.ni_expires_in_ms, 14000);
+  ck_assert_int_eq(e->info.ni_refresher, nst_refresher_local);
+  free(e);
+  advance(14);
+  ck_assert_msg(!peer_has_request(), "BYE before 90 s");
+  advance(1);
+  expect_expiry_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(expiring_event_off_with_zero_warning)
+{
+  nua_handle_t *nh = call_with("90;refresher=uas", NSTTAG_EXPIRY_WARNING(0), TAG_END());
+
+  advance(60);
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_expiring), "NSTTAG_EXPIRY_WARNING(0) warned");
+  expect_expiry_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(expiry_warning_too_long_for_min_se_is_refused)
+{
+  /* Min-SE 90: an unrefreshed session of 90 s lasts 60 s (check_core
+   * has the rule clause by clause). */
+  su_root_t *root = su_root_create(NULL);
+
+  ck_assert(root != NULL);
+  ck_assert_msg(nst_create(root, NULL, NULL, NSTTAG_EXPIRY_WARNING(60), TAG_END()) == NULL,
+                "warning of 60 s accepted with Min-SE 90");
+  su_root_destroy(root);
+}
+END_TEST
+
+/* ====================================================================== */
+/* Application-controlled lifetime (nst_set_lifetime) */
+
+/* Lifetime BYE: Reason Q.850 cause 16 (normal clearing), not an expiry. */
+static void expect_lifetime_bye(void)
+{
+  struct message *bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+
+  ck_assert_msg(bye != NULL, "no BYE at the end of the lifetime");
+  ck_assert_msg(bye->sip->sip_reason != NULL, "BYE without Reason");
+  ck_assert_str_eq(bye->sip->sip_reason->re_protocol, "Q.850");
+  ck_assert_str_eq(bye->sip->sip_reason->re_cause, "16");
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  fail_unless_event(nua_r_bye, 200);
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+}
+
+START_TEST(lifetime_granted_ends_call_with_bye_while_timer_refreshes)
+{
+  nua_handle_t *nh = call_with("90;refresher=uac", TAG_END());
+  unsigned granted = 1, t;
+  nst_stats_t stats;
+  nst_info_t info;
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 200, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, 200);
+  ck_assert_int_eq(nst_get_info(s2_nst, nh, &info), 0);
+  ck_assert_int_eq(info.ni_lifetime_in_ms, 200000);
+  ck_assert_int_eq(info.ni_refresh_in_ms, 45000);
+
+  /* The RFC 4028 timer runs on as before: refreshes at 45, 90, 135, 180. */
+  for (t = 45; t <= 180; t += 45) {
+    advance(45);
+    peer_answers_refresh_update();
+  }
+  advance(19);
+  ck_assert_msg(!peer_has_request(), "BYE before the lifetime ran out");
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_lifetime_expiring), "lifetime event early");
+  advance(1);
+  expect_lifetime_bye();
+  free(expect_nst_event(nst_ev_lifetime_expiring));
+  free(expect_nst_event(nst_ev_lifetime_expired));
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_expired), "a session expiry was reported");
+  ck_assert_int_eq(nst_get_stats(s2_nst, &stats), 0);
+  ck_assert_uint_eq(stats.ns_lifetime_ends, 1);
+  ck_assert_uint_eq(stats.ns_expiries, 0);
+  ck_assert_uint_eq(stats.ns_refreshes_sent, 4);
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(lifetime_lowered_to_the_configured_maximum)
+{
+  nua_handle_t *nh = call_with("90;refresher=uas", NSTTAG_EXPIRY_WARNING(0),
+                               TAG_END());
+  unsigned granted = 0;
+
+  /* Fixture: NSTTAG_LIFETIME_MAX(40). */
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 600, &granted), nst_lifetime_lowered);
+  ck_assert_uint_eq(granted, 40);
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 0, &granted), nst_lifetime_lowered);
+  ck_assert_uint_eq(granted, 40);
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 30, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, 30);
+  /* The last one counts: 30 s from now. */
+  advance(29);
+  ck_assert_msg(!peer_has_request(), "BYE before 30 s");
+  advance(1);
+  expect_lifetime_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+static unsigned extensions_left;
+
+static void extend_lifetime(nst_t *nst, nst_event_t event, nua_handle_t *nh)
+{
+  unsigned granted = 0;
+
+  if (event == nst_ev_lifetime_expiring && extensions_left > 0) {
+    extensions_left--;
+    ck_assert_int_eq(nst_set_lifetime(nst, nh, 100, &granted), nst_lifetime_granted);
+    ck_assert_uint_eq(granted, 100);
+  }
+}
+
+START_TEST(lifetime_extended_from_the_callback)
+{
+  /* No session timer here: the lifetime alone ends the call. */
+  nua_handle_t *nh = call_with(NULL, NSTTAG_ENABLED(0), TAG_END());
+  struct nst_recorded_event *e;
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 100, NULL), nst_lifetime_granted);
+  extensions_left = 1;
+  s2_nst_event_hook = extend_lifetime;
+
+  advance(100);
+  e = expect_nst_event(nst_ev_lifetime_expiring);
+  free(e);
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_lifetime_expired), "ended although extended");
+  ck_assert_msg(!peer_has_request(), "BYE although extended");
+  advance(99);
+  ck_assert_msg(!peer_has_request(), "BYE before the extension ran out");
+  advance(1);
+  free(expect_nst_event(nst_ev_lifetime_expiring));
+  free(expect_nst_event(nst_ev_lifetime_expired));
+  expect_lifetime_bye();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(lifetime_zero_clears_it)
+{
+  nua_handle_t *nh = call_with(NULL, NSTTAG_ENABLED(0), TAG_END());
+  unsigned granted = 1;
+  nst_info_t info;
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 50, NULL), nst_lifetime_granted);
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 0, &granted), nst_lifetime_granted);
+  ck_assert_uint_eq(granted, 0);
+  ck_assert_int_eq(nst_get_info(s2_nst, nh, &info), 0);
+  ck_assert_int_eq(info.ni_lifetime_in_ms, -1);
+  advance(3600);
+  ck_assert_msg(!peer_has_request(), "BYE after the lifetime was cleared");
+  ck_assert_msg(s2_nst_events == NULL, "nst reported %s",
+                s2_nst_events ? nst_event_name(s2_nst_events->event) : "");
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(lifetime_rejected_before_the_call_and_after_it)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite;
+  unsigned granted = 7;
+
+  /* Unknown to nst yet. */
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 60, &granted), nst_lifetime_rejected);
+  ck_assert_uint_eq(granted, 0);
+  ck_assert_int_eq(nst_set_lifetime(NULL, nh, 60, NULL), nst_lifetime_rejected);
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, NULL, 60, NULL), nst_lifetime_rejected);
+
+  /* Calling, not established. */
+  invite = nst_sends_invite(nh, TAG_END());
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 60, &granted), nst_lifetime_rejected);
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
+               TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_check_callstate(nua_callstate_ready));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 60, &granted), nst_lifetime_granted);
+  bye_from_peer();
+  /* The call is over: nothing to grant, and no timer left behind. */
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 60, &granted), nst_lifetime_rejected);
+  advance(120);
+  ck_assert_msg(!peer_has_request(), "request after the call ended");
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_lifetime_expiring), "lifetime event after the end");
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(lifetime_handle_destroyed_from_the_callback)
+{
+  nua_handle_t *nh = call_with(NULL, NSTTAG_ENABLED(0), TAG_END());
+  struct message *m;
+  nst_info_t info;
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 30, NULL), nst_lifetime_granted);
+  s2_nst_destroy_on_event = nst_ev_lifetime_expiring;
+  advance(30);
+  free(expect_nst_event(nst_ev_lifetime_expiring));
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_lifetime_expired), "event on a destroyed call");
+  /* nua ends a destroyed call with a BYE of its own; nst sends none. */
+  advance(60);
+  while ((m = s2sip->received)) {
+    if (m->sip->sip_request && m->sip->sip_request->rq_method == sip_method_bye) {
+      ck_assert_msg(!(m->sip->sip_reason &&
+                      su_casematch(m->sip->sip_reason->re_protocol, "Q.850")),
+                    "nst's lifetime BYE on a destroyed handle");
+      s2_sip_respond_to(m, NULL, SIP_200_OK, TAG_END());
+    }
+    s2_sip_free_message(m);
+  }
+  ck_assert_msg(nst_get_info(s2_nst, nh, &info) == -1, "nst still knows the call");
+}
+END_TEST
+
+START_TEST(lifetime_after_session_expiry_sends_no_second_bye)
+{
+  /* The session expires at 60 s, the lifetime would end at 61 s. */
+  nua_handle_t *nh = call_with("90;refresher=uas", NSTTAG_EXPIRY_WARNING(0),
+                               TAG_END());
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 61, NULL), nst_lifetime_granted);
+  advance(60);
+  expect_expiry_bye();
+  advance(10);
+  ck_assert_msg(!peer_has_request(), "a second BYE");
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_lifetime_expiring), "the lifetime ran on");
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(session_expiry_after_lifetime_sends_no_second_bye)
+{
+  /* The lifetime ends at 59 s, the session would expire at 60 s. */
+  nua_handle_t *nh = call_with("90;refresher=uas", NSTTAG_EXPIRY_WARNING(0),
+                               TAG_END());
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 59, NULL), nst_lifetime_granted);
+  advance(59);
+  expect_lifetime_bye();
+  free(expect_nst_event(nst_ev_lifetime_expired));
+  advance(10);
+  ck_assert_msg(!peer_has_request(), "a second BYE");
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_expired), "the session expired too");
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
+
+static void setup_refresh_sdp(void)
+{
+  setup_with(NSTTAG_SESSION_EXPIRES(90), NSTTAG_REFRESH_SDP(1), TAG_END());
+}
+
+static void setup_lifetime_max(void)
+{
+  setup_with(NSTTAG_SESSION_EXPIRES(90), NSTTAG_LIFETIME_MAX(40), TAG_END());
+}
+
+void app_cases(Suite *s)
+{
+  TCase *tc;
+
+  tc = nst_tcase("app: UPDATE refresh with SDP", setup_90);
+  tcase_add_test(tc, refresh_update_with_sdp_offers_the_same_session);
+  suite_add_tcase(s, tc);
+  tc = nst_tcase("app: UPDATE refresh with SDP, module default", setup_refresh_sdp);
+  tcase_add_test(tc, refresh_update_without_sdp_by_default_and_per_call);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("app: about to expire", setup_90);
+  tcase_add_test(tc, expiring_event_comes_warning_seconds_before_the_bye);
+  tcase_add_test(tc, expiring_event_not_sent_when_the_peer_refreshes);
+  tcase_add_test(tc, expiring_event_for_the_refresher_whose_refreshes_fail);
+  tcase_add_test(tc, expiring_event_off_with_zero_warning);
+  tcase_add_test(tc, expiry_warning_too_long_for_min_se_is_refused);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("app: call lifetime", setup_90);
+  tcase_add_test(tc, lifetime_granted_ends_call_with_bye_while_timer_refreshes);
+  tcase_add_test(tc, lifetime_extended_from_the_callback);
+  tcase_add_test(tc, lifetime_zero_clears_it);
+  tcase_add_test(tc, lifetime_rejected_before_the_call_and_after_it);
+  tcase_add_test(tc, lifetime_handle_destroyed_from_the_callback);
+  tcase_add_test(tc, lifetime_after_session_expiry_sends_no_second_bye);
+  tcase_add_test(tc, session_expiry_after_lifetime_sends_no_second_bye);
+  suite_add_tcase(s, tc);
+  tc = nst_tcase("app: call lifetime, configured maximum", setup_lifetime_max);
+  tcase_add_test(tc, lifetime_lowered_to_the_configured_maximum);
+  suite_add_tcase(s, tc);
+}
