@@ -28,7 +28,7 @@ apt-get install -q -y --no-install-recommends \
     libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev check \
     dpkg-dev xz-utils ca-certificates valgrind \
     sip-tester tmux iproute2 util-linux \
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev doxygen
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli

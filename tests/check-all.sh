@@ -17,6 +17,7 @@ run() {  # run NAME: make NAME, its output kept for the summary
     [ "$rc" -eq 0 ] || { echo "=== make $1: FAILED ($rc)"; status=1; }
 }
 
+run apidoc
 run check
 run check-sofia-suite
 run check-interop
@@ -24,6 +25,7 @@ run check-interop-linphone
 run check-valgrind
 run check-asan
 run check-fuzz
+run distcheck
 
 echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \

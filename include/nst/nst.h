@@ -1,4 +1,4 @@
-/*
+/**@file
  * nst - SIP Session Timers (RFC 4028) for Sofia-SIP nua
  *
  * The one header an application includes.
@@ -261,6 +261,9 @@ typedef enum nst_lifetime_e {
  * configured maximum (NSTTAG_LIFETIME_MAX() > 0), a larger request, or 0,
  * is granted the maximum. Each call replaces the previous lifetime.
  *
+ * @param nst            the module
+ * @param nh             the call's handle
+ * @param seconds        the lifetime asked for, from now (0: no limit)
  * @param return_granted if not NULL, gets the seconds granted (0: no
  *        limit, or rejected)
  * @return nst_lifetime_granted, nst_lifetime_lowered or

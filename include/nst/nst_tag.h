@@ -1,4 +1,4 @@
-/*
+/**@file
  * nst - SIP Session Timers (RFC 4028) for Sofia-SIP nua
  *
  * Tags for configuring nst, in Sofia-SIP's style.
@@ -32,6 +32,7 @@ extern tag_typedef_t nsttag_any;
  */
 #define NSTTAG_ENABLED(x)      nsttag_enabled, tag_bool_v((x))
 extern tag_typedef_t nsttag_enabled;
+/** NSTTAG_ENABLED() taking a reference, for tl_gets(). */
 #define NSTTAG_ENABLED_REF(x)  nsttag_enabled_ref, tag_bool_vr(&(x))
 extern tag_typedef_t nsttag_enabled_ref;
 
@@ -48,6 +49,7 @@ extern tag_typedef_t nsttag_enabled_ref;
  */
 #define NSTTAG_SESSION_EXPIRES(x)     nsttag_session_expires, tag_uint_v((x))
 extern tag_typedef_t nsttag_session_expires;
+/** NSTTAG_SESSION_EXPIRES() taking a reference, for tl_gets(). */
 #define NSTTAG_SESSION_EXPIRES_REF(x) nsttag_session_expires_ref, tag_uint_vr(&(x))
 extern tag_typedef_t nsttag_session_expires_ref;
 
@@ -65,6 +67,7 @@ extern tag_typedef_t nsttag_session_expires_ref;
  */
 #define NSTTAG_MIN_SE(x)      nsttag_min_se, tag_uint_v((x))
 extern tag_typedef_t nsttag_min_se;
+/** NSTTAG_MIN_SE() taking a reference, for tl_gets(). */
 #define NSTTAG_MIN_SE_REF(x)  nsttag_min_se_ref, tag_uint_vr(&(x))
 extern tag_typedef_t nsttag_min_se_ref;
 
@@ -85,6 +88,7 @@ extern tag_typedef_t nsttag_min_se_ref;
  */
 #define NSTTAG_REFRESHER(x)      nsttag_refresher, tag_int_v((x))
 extern tag_typedef_t nsttag_refresher;
+/** NSTTAG_REFRESHER() taking a reference, for tl_gets(). */
 #define NSTTAG_REFRESHER_REF(x)  nsttag_refresher_ref, tag_int_vr(&(x))
 extern tag_typedef_t nsttag_refresher_ref;
 
@@ -104,6 +108,7 @@ extern tag_typedef_t nsttag_refresher_ref;
  */
 #define NSTTAG_REFRESH_METHOD(x)      nsttag_refresh_method, tag_int_v((x))
 extern tag_typedef_t nsttag_refresh_method;
+/** NSTTAG_REFRESH_METHOD() taking a reference, for tl_gets(). */
 #define NSTTAG_REFRESH_METHOD_REF(x)  nsttag_refresh_method_ref, tag_int_vr(&(x))
 extern tag_typedef_t nsttag_refresh_method_ref;
 
@@ -121,6 +126,7 @@ extern tag_typedef_t nsttag_refresh_method_ref;
  */
 #define NSTTAG_PEER_WITHOUT_TIMER(x)      nsttag_peer_without_timer, tag_int_v((x))
 extern tag_typedef_t nsttag_peer_without_timer;
+/** NSTTAG_PEER_WITHOUT_TIMER() taking a reference, for tl_gets(). */
 #define NSTTAG_PEER_WITHOUT_TIMER_REF(x)  nsttag_peer_without_timer_ref, tag_int_vr(&(x))
 extern tag_typedef_t nsttag_peer_without_timer_ref;
 
@@ -142,6 +148,7 @@ extern tag_typedef_t nsttag_peer_without_timer_ref;
  */
 #define NSTTAG_REFRESH_SDP(x)      nsttag_refresh_sdp, tag_bool_v((x))
 extern tag_typedef_t nsttag_refresh_sdp;
+/** NSTTAG_REFRESH_SDP() taking a reference, for tl_gets(). */
 #define NSTTAG_REFRESH_SDP_REF(x)  nsttag_refresh_sdp_ref, tag_bool_vr(&(x))
 extern tag_typedef_t nsttag_refresh_sdp_ref;
 
@@ -160,6 +167,7 @@ extern tag_typedef_t nsttag_refresh_sdp_ref;
  */
 #define NSTTAG_EXPIRY_WARNING(x)      nsttag_expiry_warning, tag_uint_v((x))
 extern tag_typedef_t nsttag_expiry_warning;
+/** NSTTAG_EXPIRY_WARNING() taking a reference, for tl_gets(). */
 #define NSTTAG_EXPIRY_WARNING_REF(x)  nsttag_expiry_warning_ref, tag_uint_vr(&(x))
 extern tag_typedef_t nsttag_expiry_warning_ref;
 
@@ -177,6 +185,7 @@ extern tag_typedef_t nsttag_expiry_warning_ref;
  */
 #define NSTTAG_LIFETIME_MAX(x)      nsttag_lifetime_max, tag_uint_v((x))
 extern tag_typedef_t nsttag_lifetime_max;
+/** NSTTAG_LIFETIME_MAX() taking a reference, for tl_gets(). */
 #define NSTTAG_LIFETIME_MAX_REF(x)  nsttag_lifetime_max_ref, tag_uint_vr(&(x))
 extern tag_typedef_t nsttag_lifetime_max_ref;
 
