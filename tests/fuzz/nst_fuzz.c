@@ -280,6 +280,19 @@ static void check_timers(unsigned interval, uint64_t extra_elapsed)
     }
     CHECK("T4", steps < 200);
   }
+
+  /* The expiry warning and the application's lifetime (issue 4). */
+  {
+    unsigned w = (unsigned)(extra_elapsed >> 32), granted = 1, max = (unsigned)extra_elapsed;
+    int64_t warn = nst_warning_delay_ms(expiry, w);
+    nst_lifetime_t got = nst_lifetime_grant(interval, max, &granted);
+
+    CHECK("W1", w == 0 ? warn == -1 : (warn >= 0 && (uint64_t)warn <= expiry));
+    CHECK("W1", w == 0 || (uint64_t)warn + (uint64_t)w * 1000u >= expiry);
+    CHECK("L1", got == nst_lifetime_granted || got == nst_lifetime_lowered);
+    CHECK("L1", got == nst_lifetime_granted ? granted == interval : granted == max);
+    CHECK("L1", max == 0 || (granted != 0 && granted <= max));
+  }
 }
 
 static void check_label(char const *value)
