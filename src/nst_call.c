@@ -235,18 +235,23 @@ static void call_note_peer(nst_call_t *call, sip_t const *sip)
 /* ---------------------------------------------------------------------- */
 /* Sending requests */
 
-/* Per-call configuration: the call's own, overridden by NSTTAG_* in tags. */
-static void call_config_from_tags(nst_call_t *call, tagi_t const *tags)
+/* Per-call configuration: the call's own (or, for a call nst does not
+ * know yet, the module's), overridden by NSTTAG_* in @a tags. -1 if the
+ * result is invalid: the request is refused, not sent with other values. */
+static int call_config_with_tags(nst_t *nst, nua_handle_t *nh, tagi_t const *tags,
+                                 nst_config_t *cfg)
 {
-  nst_config_t cfg = call->nc_config;
+  nst_call_t const *call = nst_call_find(nst, nh);
   char const *why;
 
-  nst_config_from_tags(&cfg, tags);
-  if (nst_config_check(&cfg, &why) < 0) {
-    SU_DEBUG_1(("nst: call %p: NSTTAG_* ignored: %s\n", (void *)call->nc_nh, why));
-    return;
+  *cfg = call ? call->nc_config : nst->ns_config;
+  nst_config_from_tags(cfg, tags);
+  if (nst_config_check(cfg, &why) < 0) {
+    SU_DEBUG_1(("nst: call %p: request refused, NSTTAG_* invalid: %s\n",
+                (void *)nh, why));
+    return -1;
   }
-  call->nc_config = cfg;
+  return 0;
 }
 
 /* Every INVITE and UPDATE nst sends goes through here, with @a h as its
@@ -310,52 +315,61 @@ static nst_hdrs_t call_request_hdrs(nst_call_t const *call)
 }
 
 /* An INVITE or UPDATE of the application's (initial call, hold, ...). */
-static void call_send_app(nst_t *nst, nua_handle_t *nh, nst_method_t method,
-                          tagi_t const *tags)
+static int call_send_app(nst_t *nst, nua_handle_t *nh, nst_method_t method,
+                         tagi_t const *tags)
 {
-  nst_call_t *call = nst_call_get(nst, nh);
+  nst_config_t cfg;
+  nst_call_t *call;
   nst_hdrs_t h;
 
+  if (call_config_with_tags(nst, nh, tags, &cfg) < 0)
+    return -1;
+  call = nst_call_get(nst, nh);
   if (call == NULL) {           /* out of memory: at least the request goes */
     if (method == nst_method_invite)
       nua_invite(nh, TAG_NEXT(tags));
     else
       nua_update(nh, TAG_NEXT(tags));
-    return;
+    return 0;
   }
 
   if (!call->nc_established && method == nst_method_invite)
     call->nc_caller = 1;        /* we place the call: we own the Call-ID */
 
-  call_config_from_tags(call, tags);
+  call->nc_config = cfg;
   su_free(NULL, call->nc_app_tags);
   call->nc_app_tags = tl_adup(NULL, tags);
   call->nc_app_method = method;
   call->nc_422_retries = 0;
   h = call_request_hdrs(call);
   call_send(call, method, nst_send_session, &h, tags);
+  return 0;
 }
 
-void nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
+int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
 {
   ta_list ta;
+  int retval;
 
   if (nst == NULL || nh == NULL)
-    return;
+    return -1;
   ta_start(ta, tag, value);
-  call_send_app(nst, nh, nst_method_invite, ta_args(ta));
+  retval = call_send_app(nst, nh, nst_method_invite, ta_args(ta));
   (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
+  return retval;
 }
 
-void nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
+int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
 {
   ta_list ta;
+  int retval;
 
   if (nst == NULL || nh == NULL)
-    return;
+    return -1;
   ta_start(ta, tag, value);
-  call_send_app(nst, nh, nst_method_update, ta_args(ta));
+  retval = call_send_app(nst, nh, nst_method_update, ta_args(ta));
   (void)ta_end(ta);
+  return retval;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -747,15 +761,16 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
               TAG_NEXT(extra));
 }
 
-void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
-                 tag_type_t tag, tag_value_t value, ...)
+int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
+                tag_type_t tag, tag_value_t value, ...)
 {
   nst_call_t *call;
+  nst_config_t cfg;
   nst_outcome_t o;
   ta_list ta;
 
   if (nst == NULL || nh == NULL)
-    return;
+    return -1;
 
   ta_start(ta, tag, value);
   call = nst_call_find(nst, nh);
@@ -763,10 +778,14 @@ void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
     /* Provisional, failure, or a call nst did not see: plain nua. */
     nua_respond(nh, status, phrase, ta_tags(ta));
     (void)ta_end(ta);
-    return;
+    return 0;
   }
 
-  call_config_from_tags(call, ta_args(ta));
+  if (call_config_with_tags(nst, nh, ta_args(ta), &cfg) < 0) {
+    (void)ta_end(ta);
+    return -1;
+  }
+  call->nc_config = cfg;
   o = nst_negotiate_uas(&call->nc_config, &call->nc_request, NULL);
   if (o.reject)                 /* a per-call Min-SE above the offer */
     memset(&o, 0, sizeof o);    /* too late for 422: answer without timer */
@@ -775,6 +794,7 @@ void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
 
   call_set_session(call, &o);
   call_report(call, nst_ev_negotiated, status, phrase);
+  return 0;
 }
 
 /* 422 (section 9) or 421 (the "require" policy) to a request. */

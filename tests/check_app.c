@@ -496,6 +496,42 @@ START_TEST(session_expiry_after_lifetime_sends_no_second_bye)
 END_TEST
 
 /* ====================================================================== */
+/* Invalid per-call tags: refused, never clamped */
+
+START_TEST(per_call_invalid_tags_refuse_the_request)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *response, *m;
+
+  ck_assert_int_eq(nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP),
+                              NSTTAG_MIN_SE(60), TAG_END()), -1);
+  ck_assert_int_eq(nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP),
+                              NSTTAG_SESSION_EXPIRES(100), NSTTAG_MIN_SE(120),
+                              TAG_END()), -1);
+  ck_assert_int_eq(nst_update(s2_nst, nh, NSTTAG_REFRESH_METHOD(7), TAG_END()), -1);
+  ck_assert_int_eq(nst_invite(NULL, nh, TAG_END()), -1);
+  settle();
+  ck_assert_msg(!peer_has_request(), "a refused request went out");
+  nua_handle_destroy(nh);
+
+  /* Answering: refused, then answered with valid tags. */
+  nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                  SIPTAG_SESSION_EXPIRES_STR("600"), TAG_END());
+  ck_assert_int_eq(nst_respond(s2_nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(NUA_SDP),
+                               NSTTAG_EXPIRY_WARNING(60), TAG_END()), -1);
+  settle();
+  for (m = s2sip->received; m; m = m->next)
+    ck_assert_msg(!(m->sip->sip_status && m->sip->sip_status->st_status >= 200),
+                  "a refused answer went out");
+  response = answer_call(nh, NSTTAG_SESSION_EXPIRES(300), TAG_END());
+  check_se(response, 300, "uac");      /* the per-call tag lowered it (9) */
+  s2_sip_free_message(response);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
 
 static void setup_refresh_sdp(void)
 {
@@ -535,6 +571,10 @@ void app_cases(Suite *s)
   tcase_add_test(tc, lifetime_after_session_expiry_sends_no_second_bye);
   tcase_add_test(tc, session_expiry_after_lifetime_sends_no_second_bye);
   suite_add_tcase(s, tc);
+  tc = nst_tcase("app: per-call tags", setup);
+  tcase_add_test(tc, per_call_invalid_tags_refuse_the_request);
+  suite_add_tcase(s, tc);
+
   tc = nst_tcase("app: call lifetime, configured maximum", setup_lifetime_max);
   tcase_add_test(tc, lifetime_lowered_to_the_configured_maximum);
   suite_add_tcase(s, tc);

@@ -200,20 +200,28 @@ void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
  *
  * Like nua_invite(); adds Supported: timer, Session-Expires and Min-SE
  * (RFC 4028 sections 7.1 and 7.4). NSTTAG_* tags override the module's
- * configuration for this call. */
-void nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+ * configuration for this call.
+ *
+ * @return 0 when the request went to nua; -1 (nothing sent) on NULL
+ * arguments or NSTTAG_* values nst_create() would refuse, e.g. a Min-SE
+ * below 90 (the log says which). */
+int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
 
-/** Send UPDATE with the session-timer headers (RFC 4028 section 7.4). */
-void nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+/** Send UPDATE with the session-timer headers (RFC 4028 section 7.4).
+ * @return as nst_invite() */
+int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
 
 /** Answer an incoming INVITE.
  *
  * Like nua_respond(); a 2xx carries the negotiated Session-Expires with its
  * refresher and, when the caller refreshes, Require: timer (RFC 4028
  * section 9). NSTTAG_* tags override the module's configuration for this
- * call and are taken into account before the answer is built. */
-void nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
-                 tag_type_t tag, tag_value_t value, ...);
+ * call and are taken into account before the answer is built.
+ *
+ * @return 0 when the answer went to nua; -1 (nothing sent: answer again)
+ * on NULL arguments or invalid NSTTAG_* values, as nst_invite(). */
+int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
+                tag_type_t tag, tag_value_t value, ...);
 
 /** Counters of one module, since nst_create(). */
 typedef struct nst_stats_s {
