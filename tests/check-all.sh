@@ -21,6 +21,7 @@ run apidoc
 run check
 run check-sofia-suite
 run check-interop
+run check-cli
 run check-interop-linphone
 run check-valgrind
 run check-asan
@@ -29,6 +30,6 @@ run distcheck
 
 echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
-    "$out"/check-sofia-suite.out "$out"/check-interop.out \
+    "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
     "$out"/check-interop-linphone.out "$out"/check-fuzz.out || status=1
 exit $status

@@ -1,0 +1,120 @@
+/*
+ * nst-cli - shared declarations of the command-line user agent.
+ *
+ *   nst-cli.c   main(): setup, the main loop, teardown, exit status
+ *   options.c   the option table, --help, --config merging
+ *   call.c      the nua and nst callbacks: the call and its event lines
+ *   commands.c  interactive commands read from stdin (and SIGINT/SIGTERM)
+ */
+#ifndef NST_CLI_H
+#define NST_CLI_H
+
+#include <nst/nst.h>
+
+#include <sofia-sip/su_wait.h>
+
+#include <glib.h>
+
+#include <stdio.h>
+
+/* Exit status (documented in --help and nst-cli(1)). */
+enum {
+  CLI_EXIT_OK = 0,        /* the peer hung up, --duration ran out, or no call */
+  CLI_EXIT_ERROR = 1,     /* cannot start (bind, settings refused, ...) */
+  CLI_EXIT_USAGE = 2,     /* bad command line or configuration file */
+  CLI_EXIT_EXPIRED = 3,   /* session expired: nst sent BYE */
+  CLI_EXIT_FAILED = 4,    /* the call failed or was rejected */
+  CLI_EXIT_HUNGUP = 5,    /* we hung up by command (bye, quit, SIGINT/TERM) */
+  CLI_EXIT_LIFETIME = 6   /* the call lifetime (--lifetime) ran out: nst sent BYE */
+};
+
+/* Why the call ended; the first reason recorded wins. */
+typedef enum cli_end_e {
+  CLI_END_NONE = 0,
+  CLI_END_PEER,           /* BYE from the peer */
+  CLI_END_DURATION,       /* --duration ran out, we sent BYE */
+  CLI_END_COMMAND,        /* bye/quit command or a signal */
+  CLI_END_EXPIRED,        /* nst sent the expiry BYE */
+  CLI_END_LIFETIME,       /* nst sent the lifetime BYE */
+  CLI_END_FAILED          /* the initial INVITE failed */
+} cli_end_t;
+
+/* Room for the nst tags of the options and the configuration file. */
+#define CLI_MAX_TAGS 32
+
+/* What the command line asked for. */
+typedef struct cli_settings_s {
+  char const *bind;         /* local SIP URL */
+  char const *target;       /* call: whom to call; NULL: listen */
+  char const *config;       /* --config FILE, or NULL */
+  char const *name;         /* label of the output lines */
+  unsigned    duration;     /* hang up after this many seconds (0: never) */
+  unsigned    lifetime;     /* nst_set_lifetime() once the call is up (0: none) */
+  int         use_glib;     /* run on a glib main loop */
+  int         no_update;    /* leave UPDATE out of Allow */
+  int         no_commands;  /* do not read commands from stdin */
+  tagi_t      tags[CLI_MAX_TAGS];   /* nst tags of the options, TAG_END()-ended */
+} cli_settings_t;
+
+/* The running user agent. */
+typedef struct cli_s {
+  cli_settings_t *set;
+  su_root_t    *root;
+  GMainLoop    *loop;         /* with --glib */
+  nst_t        *nst;
+  nua_t        *nua;
+  nua_handle_t *call;
+  char const   *name;         /* label of the output lines */
+  su_timer_t   *hangup_timer;
+
+  int           callstate;    /* last nua_callstate_t, -1 before any */
+  int           answered;     /* the call reached the ready state */
+  int           outgoing;     /* we placed the call */
+  int           bye_sent;     /* we sent BYE (or CANCEL) by command */
+  int           audio;        /* SOA_ACTIVE_* of the audio, -99 unknown */
+  int           held;         /* our offer holds the call (a=sendonly) */
+  char const   *pending;      /* the command whose request awaits its answer */
+  cli_end_t     end;          /* why the call ended */
+  int           shutting_down;
+
+  /* stdin commands */
+  su_wait_t     in_wait[1];
+  int           in_registered;
+  char          in_buf[512];
+  size_t        in_len;
+  int           in_overflow;
+
+  /* SIGINT/SIGTERM -> quit */
+  su_wait_t     sig_wait[1];
+  int           sig_registered;
+} cli_t;
+
+/* options.c */
+int  cli_parse_args(cli_settings_t *set, int argc, char *argv[], int *exit_now);
+int  cli_merge_config(cli_settings_t *set, su_home_t *home, tagi_t **return_tags);
+void cli_usage(FILE *f);
+void cli_describe_settings(cli_t const *cli, tagi_t const *tags);
+
+/* call.c */
+void cli_say(cli_t const *cli, char const *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
+                      nua_t *nua, nua_magic_t *magic, nua_handle_t *nh,
+                      nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[]);
+void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
+                      nua_hmagic_t *hmagic, nst_info_t const *info, void *magic);
+void cli_place_call(cli_t *cli);
+void cli_set_end(cli_t *cli, cli_end_t why);
+void cli_stop(cli_t *cli);
+char const *cli_sdp(cli_t const *cli);
+char const *cli_audio_name(int audio);
+
+/* commands.c */
+void cli_commands_start(cli_t *cli);
+void cli_commands_stop(cli_t *cli);
+int  cli_signals_start(cli_t *cli);
+void cli_signals_stop(cli_t *cli);
+void cli_command(cli_t *cli, char *line);
+void cli_commands_help(FILE *f);
+
+#endif /* NST_CLI_H */

@@ -1,0 +1,439 @@
+/*
+ * nst-cli - interactive commands, one a line on stdin, read on the su_root
+ * (plain or su_glib); SIGINT/SIGTERM act as "quit".
+ *
+ * End of input only stops the reading: a script may run nst-cli with stdin
+ * from /dev/null or from a pipe that closes, and the call goes on.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <sofia-sip/soa_tag.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct cli_command_s {
+  char const *name;
+  char const *args;          /* for help */
+  int         needs_call;    /* only in an established call */
+  void      (*run)(cli_t *cli, char const *arg);
+  char const *help;
+} cli_command_t;
+
+static void cmd_help(cli_t *cli, char const *arg);
+
+/* ---------------------------------------------------------------------- */
+/* The commands */
+
+static void send_reinvite(cli_t *cli, char const *what)
+{
+  cli->pending = what;
+  nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
+}
+
+static void cmd_hold(cli_t *cli, char const *arg)
+{
+  (void)arg;
+  cli->held = 1;
+  cli_say(cli, "hold: sending re-INVITE with a=sendonly");
+  send_reinvite(cli, "hold");
+}
+
+static void cmd_unhold(cli_t *cli, char const *arg)
+{
+  (void)arg;
+  cli->held = 0;
+  cli_say(cli, "unhold: sending re-INVITE with a=sendrecv");
+  send_reinvite(cli, "unhold");
+}
+
+static void cmd_reinvite(cli_t *cli, char const *arg)
+{
+  (void)arg;
+  cli_say(cli, "reinvite: sending re-INVITE with the current SDP (a=%s)",
+          cli->held ? "sendonly" : "sendrecv");
+  send_reinvite(cli, "reinvite");
+}
+
+static void cmd_update(cli_t *cli, char const *arg)
+{
+  (void)arg;
+  cli->pending = "update";
+  cli_say(cli, "update: sending UPDATE");
+  nst_update(cli->nst, cli->call, TAG_END());
+}
+
+/* Hang up: CANCEL an outgoing call not answered yet, else BYE. */
+static void hang_up(cli_t *cli, char const *why)
+{
+  cli_set_end(cli, CLI_END_COMMAND);
+  cli->bye_sent = 1;
+  if (cli->outgoing && !cli->answered) {
+    cli_say(cli, "%s: cancelling the call (CANCEL)", why);
+    nua_cancel(cli->call, TAG_END());
+  }
+  else {
+    cli_say(cli, "%s: hanging up (BYE)", why);
+    nua_bye(cli->call, TAG_END());
+  }
+}
+
+static void cmd_bye(cli_t *cli, char const *arg)
+{
+  (void)arg;
+  if (cli->call == NULL)
+    cli_say(cli, "error: bye: no call");
+  else if (cli->bye_sent || cli->end != CLI_END_NONE)
+    cli_say(cli, "error: bye: the call is already ending");
+  else
+    hang_up(cli, "bye");
+}
+
+static void cmd_quit(cli_t *cli, char const *arg)
+{
+  (void)arg;
+  if (cli->call && !cli->bye_sent && cli->end == CLI_END_NONE)
+    hang_up(cli, "quit");       /* the end of the call stops the program */
+  else if (cli->call)
+    cli_say(cli, "quit: waiting for the call to end");
+  else {
+    cli_say(cli, "quit: no call, shutting down");
+    cli_stop(cli);
+  }
+}
+
+static void cmd_lifetime(cli_t *cli, char const *arg)
+{
+  char *end;
+  unsigned long s = strtoul(arg, &end, 10);
+  unsigned granted = 0;
+  nst_lifetime_t r;
+
+  if (*arg < '0' || *arg > '9' || *end != '\0' || s > 0xffffffffUL) {
+    cli_say(cli, "error: lifetime: seconds expected (0: no limit)");
+    return;
+  }
+  r = nst_set_lifetime(cli->nst, cli->call, (unsigned)s, &granted);
+  cli_say(cli, "call lifetime %s: %u s", nst_lifetime_name(r), granted);
+}
+
+static void say_ms(char *buf, size_t size, char const *what, long ms)
+{
+  size_t n = strlen(buf);
+  if (ms >= 0 && n < size)
+    snprintf(buf + n, size - n, "%s%s in %.3f s", n ? ", " : "", what, ms / 1000.0);
+}
+
+/* Which timer fires next, from nst_get_info()'s three delays. */
+static char const *next_timer_name(nst_info_t const *info, long next)
+{
+  long d[3] = { info->ni_refresh_in_ms, info->ni_expires_in_ms, info->ni_lifetime_in_ms };
+  char const *names[3] = { "refresh", "expiry BYE", "lifetime end" };
+  int i, best = -1;
+
+  for (i = 0; i < 3; i++)
+    if (d[i] >= 0 && (best < 0 || d[i] < d[best]))
+      best = i;
+  if (best < 0 || next < 0)
+    return "?";
+  return names[best];
+}
+
+static void status_timer(cli_t *cli)
+{
+  nst_info_t info[1];
+  long next = nst_next_timer_ms(cli->nst, cli->call);
+  char buf[160] = "";
+
+  if (nst_get_info(cli->nst, cli->call, info) < 0) {
+    cli_say(cli, "status: session timer: not known to nst");
+    return;
+  }
+  if (info->ni_interval == 0)
+    cli_say(cli, "status: session timer: none on this call");
+  else
+    cli_say(cli, "status: session timer: interval %u s, %s%s%s, refreshes so far %u",
+            info->ni_interval,
+            info->ni_refresher == nst_refresher_local ? "we refresh" : "peer refreshes",
+            info->ni_refresher == nst_refresher_local ? " by " : "",
+            info->ni_refresher == nst_refresher_local ? nst_method_name(info->ni_method) : "",
+            info->ni_refreshes);
+  say_ms(buf, sizeof buf, "refresh", info->ni_refresh_in_ms);
+  say_ms(buf, sizeof buf, "expiry BYE", info->ni_expires_in_ms);
+  say_ms(buf, sizeof buf, "lifetime end", info->ni_lifetime_in_ms);
+  if (next >= 0)
+    cli_say(cli, "status: next timer in %.3f s: %s (%s)", next / 1000.0,
+            next_timer_name(info, next), buf);
+  else
+    cli_say(cli, "status: no timer armed");
+}
+
+static void cmd_status(cli_t *cli, char const *arg)
+{
+  nst_stats_t st[1];
+
+  (void)arg;
+  if (cli->call == NULL)
+    cli_say(cli, "status: no call%s", cli->set->target ? "" : " (listening)");
+  else {
+    cli_say(cli, "status: call %s (%s %s), audio %s%s", nua_callstate_name(cli->callstate),
+            cli->outgoing ? "outgoing to" : "incoming on",
+            cli->outgoing ? cli->set->target : cli->set->bind,
+            cli_audio_name(cli->audio),
+            cli->end != CLI_END_NONE ? ", ending" : "");
+    status_timer(cli);
+  }
+  if (nst_get_stats(cli->nst, st) == 0)
+    cli_say(cli, "status: counters: refreshes sent %lu, received %lu, refresh failures %lu, "
+            "422 sent %lu, 422 received %lu, expiries %lu, lifetime ends %lu",
+            st->ns_refreshes_sent, st->ns_refreshes_received, st->ns_refresh_failures,
+            st->ns_422_sent, st->ns_422_received, st->ns_expiries, st->ns_lifetime_ends);
+}
+
+static cli_command_t const commands[] = {
+  { "hold", "", 1, cmd_hold, "re-INVITE with SDP a=sendonly" },
+  { "unhold", "", 1, cmd_unhold, "re-INVITE with SDP a=sendrecv" },
+  { "reinvite", "", 1, cmd_reinvite, "re-INVITE with the current SDP (a session refresh)" },
+  { "update", "", 1, cmd_update, "UPDATE (a session refresh, nst_update())" },
+  { "bye", "", 0, cmd_bye, "hang up (CANCEL if not answered yet); exit status 5" },
+  { "status", "", 0, cmd_status, "call state, negotiated timer, next timer, counters" },
+  { "lifetime", " S", 1, cmd_lifetime, "end the call in S s (nst_set_lifetime(), 0: no limit)" },
+  { "quit", "", 0, cmd_quit, "hang up if in a call, then exit" },
+  { "help", "", 0, cmd_help, "this list" },
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+void cli_commands_help(FILE *f)
+{
+  size_t i;
+  for (i = 0; i < N_COMMANDS; i++) {
+    char left[24];
+    snprintf(left, sizeof left, "%s%s", commands[i].name, commands[i].args);
+    fprintf(f, "  %-12s%s\n", left, commands[i].help);
+  }
+}
+
+static void cmd_help(cli_t *cli, char const *arg)
+{
+  size_t i;
+  (void)arg;
+  for (i = 0; i < N_COMMANDS; i++) {
+    char left[24];
+    snprintf(left, sizeof left, "%s%s", commands[i].name, commands[i].args);
+    cli_say(cli, "help: %-11s %s", left, commands[i].help);
+  }
+}
+
+/* Run one line. */
+void cli_command(cli_t *cli, char *line)
+{
+  char *word, *arg, *end;
+  size_t i;
+
+  for (word = line; *word == ' ' || *word == '\t'; word++)
+    ;
+  for (end = word + strlen(word); end > word && strchr(" \t\r\n", end[-1]); end--)
+    ;
+  *end = '\0';
+  if (*word == '\0' || *word == '#')
+    return;
+  for (arg = word; *arg && *arg != ' ' && *arg != '\t'; arg++)
+    ;
+  if (*arg) {
+    *arg++ = '\0';
+    while (*arg == ' ' || *arg == '\t')
+      arg++;
+  }
+
+  for (i = 0; i < N_COMMANDS; i++)
+    if (strcmp(commands[i].name, word) == 0)
+      break;
+  if (i == N_COMMANDS) {
+    cli_say(cli, "error: unknown command '%s' (type 'help')", word);
+    return;
+  }
+  if (cli->shutting_down) {
+    cli_say(cli, "error: %s: shutting down", word);
+    return;
+  }
+  if (commands[i].needs_call &&
+      (cli->call == NULL || !cli->answered || cli->end != CLI_END_NONE || cli->bye_sent)) {
+    cli_say(cli, "error: %s: no established call", word);
+    return;
+  }
+  commands[i].run(cli, arg);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reading stdin */
+
+static void run_lines(cli_t *cli)
+{
+  char *nl;
+
+  while ((nl = memchr(cli->in_buf, '\n', cli->in_len)) != NULL) {
+    size_t n = (size_t)(nl - cli->in_buf) + 1;
+    char line[sizeof cli->in_buf];
+
+    memcpy(line, cli->in_buf, n - 1);
+    line[n - 1] = '\0';
+    memmove(cli->in_buf, cli->in_buf + n, cli->in_len - n);
+    cli->in_len -= n;
+    if (cli->in_overflow)
+      cli->in_overflow = 0;   /* the tail of a line too long: dropped */
+    else
+      cli_command(cli, line);
+  }
+  if (cli->in_len == sizeof cli->in_buf - 1) {
+    cli_say(cli, "error: command line too long, ignored");
+    cli->in_len = 0;
+    cli->in_overflow = 1;
+  }
+}
+
+static int on_stdin(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
+{
+  cli_t *cli = (cli_t *)arg;
+  ssize_t n;
+
+  (void)magic, (void)w;
+  n = read(STDIN_FILENO, cli->in_buf + cli->in_len, sizeof cli->in_buf - 1 - cli->in_len);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return 0;
+  if (n <= 0) {
+    if (cli->in_len && !cli->in_overflow) {  /* a last line without newline */
+      cli->in_buf[cli->in_len] = '\0';
+      cli_command(cli, cli->in_buf);
+    }
+    cli->in_len = 0;
+    if (n < 0)
+      cli_say(cli, "commands: cannot read stdin (%s): no more commands", strerror(errno));
+    else
+      cli_say(cli, "commands: end of input, no more commands");
+    cli_commands_stop(cli);
+    return 0;
+  }
+  cli->in_len += (size_t)n;
+  run_lines(cli);
+  return 0;
+}
+
+/* Read commands from stdin if it is a terminal we may read (not in the
+ * background), a pipe or a socket: /dev/null and regular files are "no
+ * commands" (epoll cannot wait for them, and a file would run every command
+ * at once). */
+void cli_commands_start(cli_t *cli)
+{
+  struct stat st;
+
+  if (cli->set->no_commands || fstat(STDIN_FILENO, &st) < 0)
+    return;
+  if (isatty(STDIN_FILENO)) {
+    if (tcgetpgrp(STDIN_FILENO) != getpgrp())
+      return;
+    signal(SIGTTIN, SIG_IGN);   /* read() in the background: EIO, not a stop */
+  }
+  else if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+    return;
+
+  if (su_wait_create(cli->in_wait, STDIN_FILENO, SU_WAIT_IN) < 0)
+    return;
+  if (su_root_register(cli->root, cli->in_wait, on_stdin, (su_wakeup_arg_t *)cli, 0) < 0) {
+    su_wait_destroy(cli->in_wait);
+    cli_say(cli, "commands: cannot wait for stdin, no commands");
+    return;
+  }
+  cli->in_registered = 1;
+  cli_say(cli, "commands: reading stdin (type 'help')");
+}
+
+void cli_commands_stop(cli_t *cli)
+{
+  if (!cli->in_registered)
+    return;
+  su_root_unregister(cli->root, cli->in_wait, on_stdin, (su_wakeup_arg_t *)cli);
+  su_wait_destroy(cli->in_wait);
+  cli->in_registered = 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* SIGINT/SIGTERM: the first one quits cleanly (through a pipe to the
+ * su_root), a second one ends the program at once. */
+
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t sig_count;
+
+static void on_signal(int sig)
+{
+  unsigned char c = (unsigned char)sig;
+  int saved = errno;
+
+  if (sig_count++ > 0) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+  }
+  if (write(sig_pipe[1], &c, 1) < 0) {
+    /* nothing to do: the pipe is full, a quit is on its way */
+  }
+  errno = saved;
+}
+
+static int on_signal_pipe(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
+{
+  cli_t *cli = (cli_t *)arg;
+  unsigned char c = 0;
+
+  (void)magic, (void)w;
+  if (read(sig_pipe[0], &c, 1) == 1) {
+    cli_say(cli, "got %s: quitting (again to end at once)", c == SIGINT ? "SIGINT" : "SIGTERM");
+    if (!cli->shutting_down)
+      cmd_quit(cli, "");
+  }
+  return 0;
+}
+
+int cli_signals_start(cli_t *cli)
+{
+  struct sigaction sa;
+
+  if (pipe(sig_pipe) < 0)
+    return -1;
+  fcntl(sig_pipe[0], F_SETFD, FD_CLOEXEC);
+  fcntl(sig_pipe[1], F_SETFD, FD_CLOEXEC);
+  fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
+  if (su_wait_create(cli->sig_wait, sig_pipe[0], SU_WAIT_IN) < 0 ||
+      su_root_register(cli->root, cli->sig_wait, on_signal_pipe,
+                       (su_wakeup_arg_t *)cli, 0) < 0) {
+    close(sig_pipe[0]), close(sig_pipe[1]);
+    sig_pipe[0] = sig_pipe[1] = -1;
+    return -1;
+  }
+  cli->sig_registered = 1;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  return 0;
+}
+
+void cli_signals_stop(cli_t *cli)
+{
+  if (!cli->sig_registered)
+    return;
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  su_root_unregister(cli->root, cli->sig_wait, on_signal_pipe, (su_wakeup_arg_t *)cli);
+  su_wait_destroy(cli->sig_wait);
+  close(sig_pipe[0]), close(sig_pipe[1]);
+  sig_pipe[0] = sig_pipe[1] = -1;
+  cli->sig_registered = 0;
+}

@@ -1,0 +1,386 @@
+#!/bin/bash
+# run.sh: the nst-cli test suite (make check-cli).
+#
+# Runs nst-cli user agents on 127.0.0.1 (free UDP/TCP ports from
+# CLI_PORT_BASE on), drives them with commands written to their stdin (a
+# fifo each) and checks their timestamped event lines and exit status:
+# the negotiated timer in `status`, hold/unhold (the peer sees a re-INVITE
+# with a=sendonly/sendrecv), reinvite, update, bye, quit, an unknown
+# command, end of input, SIGTERM, --help, usage errors, a rejected call,
+# --lifetime, --glib, and the expiry exit status against SIPp as a peer
+# that answers and goes silent (the scenario of the interop case
+# callee-silent-peer, tests/interop/scenarios/callee-silent-peer.xml).
+#
+# Prints one line per case, "PASS name" or "FAIL name: reason (logs: DIR)",
+# then "N passed, M failed"; exits 1 if any case failed. About 70 s: the
+# expiry case needs real time (BYE 60 s after the answer) and runs beside
+# the others.
+#
+# usage: run.sh [-c NST_CLI] [-o LOG_DIR] [-p BASE_PORT] [-s SCENARIO_DIR]
+# The same settings from the environment: NST_CLI, CLI_LOGDIR,
+# CLI_PORT_BASE, CLI_SCENARIOS; SIPP (the sipp binary, default sipp).
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+nst_cli=${NST_CLI:-$here/../../src/nst-cli}
+log_dir=${CLI_LOGDIR:-}
+port=${CLI_PORT_BASE:-26000}
+scen_dir=${CLI_SCENARIOS:-$here/../interop/scenarios}
+sipp=${SIPP:-sipp}
+
+while getopts c:o:p:s:h opt; do
+    case $opt in
+    c) nst_cli=$OPTARG ;;
+    o) log_dir=$OPTARG ;;
+    p) port=$OPTARG ;;
+    s) scen_dir=$OPTARG ;;
+    *) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 2 ;;
+    esac
+done
+
+if [ ! -x "$nst_cli" ]; then
+    echo "ERROR: nst-cli not found at $nst_cli (build first, or pass -c)" >&2
+    exit 1
+fi
+[ -n "$log_dir" ] || log_dir=$(mktemp -d "${TMPDIR:-/tmp}/nst-cli-test.XXXXXX")
+rm -rf "$log_dir" && mkdir -p "$log_dir" || exit 1
+log_dir=$(cd "$log_dir" && pwd)
+
+# ------------------------------------------------------------------ helpers
+pass=0 fail=0
+all_pids=""
+cleanup() {
+    local p
+    for p in $all_pids; do kill -TERM "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL $1: $2 (logs: $log_dir)"; fail=$((fail + 1)); }
+
+# next_port: a port no socket uses (UDP nor TCP), from $port on
+next_port() {
+    while [ -n "$(ss -Htuan "( sport = :$port )" 2>/dev/null)" ]; do
+        port=$((port + 1))
+    done
+    NEXT_PORT=$port
+    port=$((port + 1))
+}
+
+# ua NAME LIMIT ARGS...: start nst-cli (under timeout) with stdin from the
+# fifo NAME.in, whose writer end stays open in fd ${FD[NAME]}; its output
+# goes to NAME.log, its exit status to NAME.rc once it is done.
+declare -A FD PID
+ua() {
+    local name=$1 limit=$2; shift 2
+    local fifo=$log_dir/$name.in fd
+    rm -f "$fifo" "$log_dir/$name.rc" && mkfifo "$fifo"
+    (
+        for fd in "${FD[@]}"; do [ -n "$fd" ] && eval "exec $fd>&-"; done
+        timeout -k 5 "$limit" "$nst_cli" -n "$name" "$@" < "$fifo" > "$log_dir/$name.log" 2>&1
+        echo $? > "$log_dir/$name.rc"
+    ) &
+    PID[$name]=$!
+    all_pids="$all_pids $!"
+    exec {fd}> "$fifo"
+    FD[$name]=$fd
+}
+
+say() {     # say NAME COMMAND: one line on NAME's stdin
+    { echo "$2" 1>&"${FD[$1]}"; } 2>/dev/null
+}
+
+eof() {     # eof NAME: close NAME's stdin
+    local fd=${FD[$1]:-}
+    [ -n "$fd" ] && exec {fd}>&- && FD[$1]=""
+}
+
+# seen NAME REGEX [SECONDS]: wait until NAME's output has a line matching
+# REGEX (grep -E); false after SECONDS (default 5)
+seen() {
+    local i=0 n=$(( ${3:-5} * 10 ))
+    while [ $i -lt $n ]; do
+        grep -Eq -- "$2" "$log_dir/$1.log" 2>/dev/null && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+
+# count NAME REGEX: lines of NAME's output matching REGEX
+count() { grep -Ec -- "$2" "$log_dir/$1.log" 2>/dev/null; }
+
+# ended NAME [SECONDS]: wait until NAME has exited (default 10 s); RC is
+# its exit status ("" if it is still running)
+ended() {
+    local i=0 n=$(( ${2:-10} * 10 ))
+    RC=""
+    while [ $i -lt $n ]; do
+        if [ -f "$log_dir/$1.rc" ]; then
+            RC=$(cat "$log_dir/$1.rc"); eof "$1"; return 0
+        fi
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+
+alive() { [ ! -f "$log_dir/$1.rc" ] && kill -0 "${PID[$1]}" 2>/dev/null; }
+
+# ------------------------------------------------------------------ expiry
+# nst-cli listen against SIPp (callee-silent-peer.xml: SIPp asks to be the
+# refresher, never refreshes): nst sends BYE at 60 s, exit status 3.
+# Started first, checked last.
+expiry_start() {
+    EXPIRY=""
+    if ! command -v "$sipp" >/dev/null 2>&1; then
+        EXPIRY="sipp not found (apt-get install sip-tester)"; return
+    fi
+    if [ ! -f "$scen_dir/callee-silent-peer.xml" ]; then
+        EXPIRY="no scenario $scen_dir/callee-silent-peer.xml"; return
+    fi
+    next_port; local nport=$NEXT_PORT
+    next_port; local sport=$NEXT_PORT
+    next_port; local mport=$NEXT_PORT; port=$((port + 4))
+    next_port; local cport=$NEXT_PORT
+    ua X-expiry 85 -b "sip:127.0.0.1:$nport" -e 90 listen
+    seen X-expiry 'listening on' 5 || { EXPIRY="nst-cli did not start"; return; }
+    (
+        cd "$log_dir" && timeout -k 5 80 "$sipp" -sf "$scen_dir/callee-silent-peer.xml" \
+            -i 127.0.0.1 -p "$sport" -mp "$mport" -cp "$cport" -m 1 -nostdin -f 10 \
+            -trace_err -error_file "$log_dir/X-sipp-errors.log" \
+            -trace_msg -message_file "$log_dir/X-sipp-messages.log" \
+            "127.0.0.1:$nport" > "$log_dir/X-sipp.out" 2>&1
+        echo $? > "$log_dir/X-sipp.rc"
+    ) &
+    all_pids="$all_pids $!"
+    if seen X-expiry 'session timer negotiated' 10; then
+        say X-expiry status
+    fi
+}
+
+expiry_check() {
+    local name=expiry-exit-status
+    if [ -n "$EXPIRY" ]; then ko $name "$EXPIRY"; return; fi
+    if ! ended X-expiry 80; then ko $name "nst-cli still running after 80 s"; return; fi
+    local i=0
+    while [ ! -f "$log_dir/X-sipp.rc" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    local src
+    src=$(cat "$log_dir/X-sipp.rc" 2>/dev/null || echo "?")
+    if [ "$RC" != 3 ]; then ko $name "nst-cli exit $RC, expected 3 (session expired)"
+    elif [ "$src" != 0 ]; then ko $name "SIPp exit $src (see X-sipp-errors.log)"
+    elif ! grep -q 'status: session timer: interval 90 s, peer refreshes' "$log_dir/X-expiry.log"; then
+        ko $name "status did not show 'interval 90 s, peer refreshes'"
+    elif ! grep -Eq 'status: next timer in [0-9.]+ s: expiry BYE' "$log_dir/X-expiry.log"; then
+        ko $name "status did not name the expiry BYE as the next timer"
+    elif ! grep -q 'session expired' "$log_dir/X-expiry.log"; then
+        ko $name "no 'session expired' line"
+    else ok $name
+    fi
+}
+
+# ------------------------------------------------------------------ cases
+case_help() {
+    local out rc c missing=""
+    out=$("$nst_cli" --help 2>&1); rc=$?
+    for c in hold unhold reinvite update bye status quit help --config --session-expires \
+             --min-se --refresher --refresh-method --peer-without-timer --no-timer "Exit status"; do
+        grep -q -- "$c" <<<"$out" || missing="$missing $c"
+    done
+    if [ $rc != 0 ]; then ko help "--help exit $rc, expected 0"
+    elif [ -n "$missing" ]; then ko help "--help does not list:$missing"
+    else ok help
+    fi
+    out=$("$nst_cli" --version 2>&1); rc=$?
+    if [ $rc = 0 ] && grep -q '^nst-cli ' <<<"$out"; then ok version
+    else ko version "--version exit $rc: $out"
+    fi
+}
+
+case_usage() {
+    local args rc bad=""
+    for args in "--bogus listen" "-e abc listen" "-e 60 listen" "-m 30 listen" \
+                "-r sometimes listen" "" "dance" "call" "listen extra" \
+                "-c /nonexistent/nst.conf listen"; do
+        # shellcheck disable=SC2086
+        timeout 5 "$nst_cli" $args > /dev/null 2>&1 < /dev/null; rc=$?
+        [ $rc = 2 ] || bad="$bad '$args'->$rc"
+    done
+    if [ -z "$bad" ]; then ok usage-errors
+    else ko usage-errors "expected exit 2:$bad"
+    fi
+}
+
+# A listens, B calls; commands on both. Leaves them in the call.
+pair() {    # pair A B [EXTRA-OPTIONS-OF-BOTH...]
+    local a=$1 b=$2; shift 2
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    PORT_A=$pa
+    ua "$a" 60 -b "sip:127.0.0.1:$pa" -e 90 "$@" listen
+    seen "$a" 'commands: reading stdin' 5 || return 1
+    ua "$b" 60 -b "sip:127.0.0.1:$pb" -e 90 "$@" call "sip:a@127.0.0.1:$pa"
+    seen "$a" 'session timer negotiated' 5 && seen "$b" 'session timer negotiated' 5
+}
+
+case_call() {
+    if ! pair A B; then
+        ko call-established "no call between A and B"; return 1
+    fi
+    say A status; say B status
+    if seen A 'status: session timer: interval 90 s, peer refreshes, refreshes so far 0' &&
+       seen B 'status: session timer: interval 90 s, we refresh by UPDATE, refreshes so far 0' &&
+       seen A 'status: next timer in [0-9.]+ s: expiry BYE' &&
+       seen B 'status: next timer in [0-9.]+ s: refresh' &&
+       seen A 'status: call ready' && seen B 'status: counters: refreshes sent 0'; then
+        ok call-established-status
+    else
+        ko call-established-status "status lines missing in A.log/B.log"
+    fi
+
+    say A frobnicate
+    say A status
+    if seen A "error: unknown command 'frobnicate'" && [ "$(count A 'status: call ready')" -ge 2 ] &&
+       alive A; then
+        ok unknown-command
+    else
+        ko unknown-command "no error line, or A died"
+    fi
+
+    say B hold
+    if seen A 're-INVITE from peer answered 200 OK \(SDP a=sendonly\)' &&
+       seen A 'media: audio recvonly' && seen B 'hold: re-INVITE answered 200' &&
+       say B status && seen B 'status: call ready .*audio sendonly'; then
+        ok hold
+    else
+        ko hold "A did not see a re-INVITE with a=sendonly, or B no 200"
+    fi
+
+    say B unhold
+    if seen A 're-INVITE from peer answered 200 OK \(SDP (a=)?sendrecv\)' &&
+       seen B 'unhold: re-INVITE answered 200' && seen A 'media: audio sendrecv'; then
+        ok unhold
+    else
+        ko unhold "A did not see a re-INVITE with a=sendrecv, or B no 200"
+    fi
+
+    say B update
+    if seen B 'update: UPDATE answered 200' && seen A 'UPDATE from peer answered 200'; then
+        ok update
+    else
+        ko update "B's UPDATE not answered 200"
+    fi
+
+    say A reinvite
+    if seen A 'reinvite: re-INVITE answered 200' && [ "$(count B 're-INVITE from peer')" -ge 1 ]; then
+        ok reinvite-by-callee
+    else
+        ko reinvite-by-callee "A's re-INVITE not answered 200"
+    fi
+
+    # a second caller while A is busy: 486, exit status 4
+    next_port
+    ua C 20 -b "sip:127.0.0.1:$NEXT_PORT" -e 90 call "sip:a@127.0.0.1:$PORT_A"
+    if ended C 10 && [ "$RC" = 4 ] && grep -q 'call failed: 486' "$log_dir/C.log"; then
+        ok call-rejected
+    else
+        ko call-rejected "C exit ${RC:-still running}, expected 4 after 486"
+    fi
+
+    say B bye
+    local ra rb
+    ended B 10; rb=$RC
+    ended A 10; ra=$RC
+    if [ "$rb" = 5 ] && [ "$ra" = 0 ] && grep -q 'call ended (we hung up by command)' "$log_dir/B.log" &&
+       grep -q 'call ended (the peer hung up)' "$log_dir/A.log"; then
+        ok bye
+    else
+        ko bye "B (bye) exit ${rb:-running}, expected 5; A (peer) exit ${ra:-running}, expected 0"
+    fi
+}
+
+# quit in a call, on a glib main loop; the caller's stdin ends first
+case_quit() {
+    if ! pair D E --glib; then
+        ko quit "no call between D and E (--glib)"; return 1
+    fi
+    eof E
+    sleep 0.5
+    if seen E 'commands: end of input' && alive E; then
+        ok end-of-input
+    else
+        ko end-of-input "E did not go on after the end of its stdin"
+    fi
+    say D quit
+    local rd re
+    ended D 10; rd=$RC
+    ended E 10; re=$RC
+    if [ "$rd" = 5 ] && [ "$re" = 0 ]; then
+        ok quit
+    else
+        ko quit "D (quit) exit ${rd:-running}, expected 5; E (peer) exit ${re:-running}, expected 0"
+    fi
+}
+
+case_quit_idle() {
+    next_port
+    ua F 20 -b "sip:127.0.0.1:$NEXT_PORT" listen
+    seen F 'commands: reading stdin' 5
+    say F status
+    say F quit
+    if ended F 5 && [ "$RC" = 0 ] && grep -q 'status: no call' "$log_dir/F.log"; then
+        ok quit-without-call
+    else
+        ko quit-without-call "F exit ${RC:-running}, expected 0"
+    fi
+
+    # stdin /dev/null: no commands, runs on; SIGTERM ends it (exit 0: no call)
+    next_port
+    "$nst_cli" -n G -b "sip:127.0.0.1:$NEXT_PORT" listen < /dev/null > "$log_dir/G.log" 2>&1 &
+    local g=$! rc i=0
+    all_pids="$all_pids $g"
+    seen G 'listening on' 5
+    sleep 1
+    if kill -0 $g 2>/dev/null; then
+        kill -TERM $g
+        while kill -0 $g 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        kill -0 $g 2>/dev/null && kill -KILL $g
+        wait $g; rc=$?
+        if [ $rc = 0 ] && grep -q 'got SIGTERM' "$log_dir/G.log"; then ok stdin-devnull-and-sigterm
+        else ko stdin-devnull-and-sigterm "exit $rc after SIGTERM, expected 0"
+        fi
+    else
+        ko stdin-devnull-and-sigterm "nst-cli with stdin /dev/null ended by itself"
+    fi
+}
+
+# --lifetime 2: nst ends the call after 2 s, exit status 6; the peer 0
+case_lifetime() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua H 20 -b "sip:127.0.0.1:$pa" -e 90 listen
+    seen H 'commands: reading stdin' 5
+    ua I 20 -b "sip:127.0.0.1:$pb" -e 90 --lifetime 2 call "sip:i@127.0.0.1:$pa"
+    local rh ri
+    ended I 10; ri=$RC
+    ended H 10; rh=$RC
+    if [ "$ri" = 6 ] && [ "$rh" = 0 ] && grep -q 'call lifetime granted: 2 s' "$log_dir/I.log"; then
+        ok lifetime-exit-status
+    else
+        ko lifetime-exit-status "I exit ${ri:-running}, expected 6; H exit ${rh:-running}, expected 0"
+    fi
+}
+
+# ------------------------------------------------------------------ main
+echo "check-cli: nst-cli $nst_cli, logs $log_dir; about 70 s"
+expiry_start
+case_help
+case_usage
+case_call
+case_quit
+case_quit_idle
+case_lifetime
+expiry_check
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
