@@ -155,6 +155,20 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   return nst;
 }
 
+int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, ...)
+{
+  nst_config_t cfg;
+  ta_list ta;
+  int retval;
+
+  nst_config_default(&cfg);
+  ta_start(ta, tag, value);
+  nst_config_from_tags(&cfg, ta_args(ta));
+  (void)ta_end(ta);
+  retval = nst_config_check(&cfg, return_why);
+  return retval;
+}
+
 nua_t *nst_nua(nst_t const *nst)
 {
   return nst ? nst->ns_nua : NULL;

@@ -204,6 +204,25 @@ START_TEST(config_unknown_nst_key_is_a_warning)
 }
 END_TEST
 
+START_TEST(check_tags_says_what_nst_create_would_refuse)
+{
+  char const *why = "x";
+
+  ck_assert_int_eq(nst_check_tags(&why, TAG_END()), 0);
+  ck_assert_ptr_null(why);
+  ck_assert_int_eq(nst_check_tags(&why, NSTTAG_SESSION_EXPIRES(300),
+                                  NSTTAG_MIN_SE(300), NSTTAG_EXPIRY_WARNING(60),
+                                  TAG_END()), 0);
+  ck_assert_int_eq(nst_check_tags(&why, NSTTAG_MIN_SE(89), TAG_END()), -1);
+  ck_assert_ptr_nonnull(strstr(why, "Min-SE"));
+  ck_assert_int_eq(nst_check_tags(&why, NSTTAG_MIN_SE(120),
+                                  NSTTAG_SESSION_EXPIRES(100), TAG_END()), -1);
+  ck_assert_int_eq(nst_check_tags(NULL, NSTTAG_REFRESHER(3), TAG_END()), -1);
+  ck_assert_int_eq(nst_check_tags(&why, NSTTAG_EXPIRY_WARNING(60), TAG_END()), -1);
+  ck_assert_ptr_nonnull(strstr(why, "expiry warning"));
+}
+END_TEST
+
 START_TEST(config_tags_configure_nst_create)
 {
   su_root_t *root;
@@ -241,6 +260,7 @@ int main(void)
   tcase_add_test(tc, config_unknown_session_expires_key_is_a_warning);
   tcase_add_test(tc, config_missing_file_is_an_error_naming_it);
   tcase_add_test(tc, config_tags_configure_nst_create);
+  tcase_add_test(tc, check_tags_says_what_nst_create_would_refuse);
   tcase_add_test(tc, config_nst_keys_live_beside_liblinphone_s);
   tcase_add_test(tc, config_nst_keys_out_of_range_are_refused);
   tcase_add_test(tc, config_unknown_nst_key_is_a_warning);

@@ -151,6 +151,17 @@ typedef void nst_callback_f(nst_event_t event, nst_t *nst,
 nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
                   tag_type_t tag, tag_value_t value, ...);
 
+/** Check NSTTAG_* values without creating anything.
+ *
+ * @param return_why if not NULL, gets what is wrong (a static string), or
+ *        NULL when they are valid
+ * @param tag, value, ... the tags, as for nst_create() (others are ignored)
+ *
+ * @return 0 if nst_create() would accept them over nst's defaults, -1 if it
+ * would refuse them (Min-SE below 90, an interval below Min-SE, a value out
+ * of range). */
+int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, ...);
+
 /** Read session-timer settings from a liblinphone-style configuration file.
  *
  * Section [sip], keys with liblinphone's meaning:

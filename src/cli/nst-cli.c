@@ -123,6 +123,15 @@ int main(int argc, char *argv[])
     return CLI_EXIT_USAGE;
   }
 
+  {
+    char const *why;
+    if (nst_check_tags(&why, TAG_NEXT(tags)) < 0) {
+      fprintf(stderr, "nst-cli: settings refused: %s\n", why);
+      su_home_deinit(home);
+      return CLI_EXIT_USAGE;
+    }
+  }
+
   cli->set = set;
   cli->name = set->name;
   cli->callstate = -1;
@@ -136,7 +145,7 @@ int main(int argc, char *argv[])
   }
   if (create_nst(cli, home, tags) < 0) {
     fprintf(stderr, "nst-cli: cannot start a SIP stack on %s "
-            "(address in use, or settings refused: see above)\n", set->bind);
+            "(address in use?)\n", set->bind);
     su_home_deinit(home);
     if (cli->loop)
       g_main_loop_unref(cli->loop);

@@ -201,7 +201,8 @@ case_usage() {
     local args rc bad=""
     for args in "--bogus listen" "-e abc listen" "-e 60 listen" "-m 30 listen" \
                 "-r sometimes listen" "" "dance" "call" "listen extra" \
-                "-c /nonexistent/nst.conf listen"; do
+                "-c /nonexistent/nst.conf listen" "-w 70 listen" \
+                "-m 300 -e 300 -w 268 listen"; do
         # shellcheck disable=SC2086
         timeout 5 "$nst_cli" $args > /dev/null 2>&1 < /dev/null; rc=$?
         [ $rc = 2 ] || bad="$bad '$args'->$rc"
