@@ -11,6 +11,7 @@
 
 #include <nst/nst.h>
 #include <sofia-sip/su_tagarg.h>
+#include <sofia-sip/sip_tag.h>
 
 static su_home_t home[1];
 static char path[64];
@@ -223,6 +224,39 @@ START_TEST(check_tags_says_what_nst_create_would_refuse)
 }
 END_TEST
 
+/* Sofia's tag machinery prints nst's tags by name, as in nua's logs. */
+START_TEST(tags_print_with_their_names)
+{
+  tagi_t const list[] = {
+    { NSTTAG_SESSION_EXPIRES(90) }, { NSTTAG_MIN_SE(120) },
+    { NSTTAG_ENABLED(1) }, { NSTTAG_REFRESHER(nst_pref_uac) },
+    { NSTTAG_REFRESH_SDP(0) }, { NSTTAG_EXPIRY_WARNING(15) },
+    { NSTTAG_LIFETIME_MAX(3600) }, { NSTTAG_REFRESH_METHOD(1) },
+    { NSTTAG_PEER_WITHOUT_TIMER(3) }, { SIPTAG_SUBJECT_STR("not nst") }, { TAG_END() }
+  };
+  static char const *const expected[] = {
+    "nst::session_expires: 90", "nst::min_se: 120", "nst::enabled: true",
+    "nst::refresher: 2", "nst::refresh_sdp: false", "nst::expiry_warning: 15",
+    "nst::lifetime_max: 3600", "nst::refresh_method: 1",
+    "nst::peer_without_timer: 3", NULL
+  };
+  char buf[128];
+  int i;
+
+  for (i = 0; expected[i]; i++) {
+    ck_assert_int_gt(t_snprintf(&list[i], buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, expected[i]);
+  }
+  /* Filtering by namespace: NSTTAG_ANY() picks exactly them. */
+  {
+    tagi_t const filter[] = { { NSTTAG_ANY() }, { TAG_END() } };
+    tagi_t *nst_only = tl_afilter(home, filter, list);
+    /* all but the SIPTAG_SUBJECT_STR() */
+    ck_assert_int_eq((int)tl_len(nst_only), (int)(tl_len(list) - sizeof(tagi_t)));
+  }
+}
+END_TEST
+
 START_TEST(config_tags_configure_nst_create)
 {
   su_root_t *root;
@@ -260,6 +294,7 @@ int main(void)
   tcase_add_test(tc, config_unknown_session_expires_key_is_a_warning);
   tcase_add_test(tc, config_missing_file_is_an_error_naming_it);
   tcase_add_test(tc, config_tags_configure_nst_create);
+  tcase_add_test(tc, tags_print_with_their_names);
   tcase_add_test(tc, check_tags_says_what_nst_create_would_refuse);
   tcase_add_test(tc, config_nst_keys_live_beside_liblinphone_s);
   tcase_add_test(tc, config_nst_keys_out_of_range_are_refused);
