@@ -5,8 +5,12 @@
  *
  *   nst-bench calls --mode=nst|builtin [--calls=N] [--stagger=S]
  *                   [--session-expires=S] [--no-media] [--mem-attrib]
- *   nst-bench sched [--timers=N] [--rounds=R]
- *   nst-bench spin [--timers=N]
+ *                   [--timer=auto|su|fd]
+ *   nst-bench sched [--timers=N] [--rounds=R] [--timer=su|fd]
+ *   nst-bench spin [--timers=N] [--timer=su|fd]
+ *
+ * --timer picks nst's timer source (NSTTAG_TIMER_SOURCE(); default auto,
+ * which is the timerfd on Linux); it means nothing to mode "builtin".
  *
  * "calls": two user agents (A calls, B answers) in one process, one UDP
  * transport each on 127.0.0.1, one single-threaded su_root. N calls are
@@ -438,6 +442,32 @@ typedef struct bench_s {
 
 static bench_t B[1];
 
+/* nst's timer source (--timer=) */
+static nst_timer_source_t timer_source = nst_timer_auto;
+
+static char const *timer_source_name(nst_timer_source_t source)
+{
+  return source == nst_timer_su ? "su" : source == nst_timer_fd ? "fd" : "auto";
+}
+
+/* --timer=auto|su|fd; -1 for anything else */
+static int parse_timer_source(char const *arg)
+{
+  if (strcmp(arg, "su") == 0) return nst_timer_su;
+  if (strcmp(arg, "fd") == 0) return nst_timer_fd;
+  if (strcmp(arg, "auto") == 0) return nst_timer_auto;
+  return -1;
+}
+
+static int set_timer_source(char const *arg)
+{
+  int source = parse_timer_source(arg);
+  if (source < 0)
+    return -1;
+  timer_source = (nst_timer_source_t)source;
+  return 0;
+}
+
 static bcall_t *call_of_b(sip_t const *sip)
 {
   char const *user = sip && sip->sip_from ? sip->sip_from->a_url->url_user : NULL;
@@ -673,11 +703,13 @@ static int create_uas(void)
                           NUTAG_MEDIA_ENABLE(B->media),
                           TPTAG_UDP_RMEM(4 << 20),
                           NSTTAG_SESSION_EXPIRES(B->se), NSTTAG_MIN_SE(90),
+                          NSTTAG_TIMER_SOURCE(timer_source),
                           TAG_END());
     B->nst_b = nst_create(root, on_b, NULL, NUTAG_URL(url_b),
                           NUTAG_MEDIA_ENABLE(B->media),
                           TPTAG_UDP_RMEM(4 << 20),
                           NSTTAG_SESSION_EXPIRES(B->se), NSTTAG_MIN_SE(90),
+                          NSTTAG_TIMER_SOURCE(timer_source),
                           TAG_END());
     if (B->nst_a == NULL || B->nst_b == NULL)
       return -1;
@@ -714,6 +746,7 @@ static int run_calls(int argc, char **argv)
     { "no-media", no_argument, NULL, 'M' },
     { "mem-attrib", no_argument, NULL, 'A' },
     { "setup-only", no_argument, NULL, 'S' },
+    { "timer", required_argument, NULL, 'T' },
     { NULL, 0, NULL, 0 }
   };
   int opt, mem_attrib = 0, setup_only = 0;
@@ -727,7 +760,7 @@ static int run_calls(int argc, char **argv)
   unsigned i;
 
   B->mode = MODE_NST, B->n = 1000, B->stagger = 10, B->se = 90, B->media = 1;
-  while ((opt = getopt_long(argc, argv, "m:n:s:e:MAS", opts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "m:n:s:e:MAST:", opts, NULL)) != -1) {
     switch (opt) {
     case 'm': B->mode = strcmp(optarg, "builtin") == 0 ? MODE_BUILTIN : MODE_NST; break;
     case 'n': B->n = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -736,6 +769,7 @@ static int run_calls(int argc, char **argv)
     case 'M': B->media = 0; break;
     case 'A': mem_attrib = 1; break;
     case 'S': setup_only = 1; break;
+    case 'T': if (set_timer_source(optarg) < 0) return 2; break;
     default: return 2;
     }
   }
@@ -759,6 +793,8 @@ static int run_calls(int argc, char **argv)
 
   printf("mode=%s\ncalls=%u\nstagger_s=%.1f\nsession_expires=%u\nmedia=%d\n",
          B->mode == MODE_NST ? "nst" : "builtin", B->n, B->stagger, B->se, B->media);
+  if (B->mode == MODE_NST)
+    printf("timer_source=%s\n", timer_source_name(timer_source));
 
   /* ---- setup */
   if (mem_attrib)
@@ -921,6 +957,11 @@ static void on_fire(void *arg)
   fired++;
 }
 
+static void on_kick(void *arg)
+{
+  (void)arg;
+}
+
 static void fake_advance_ms(unsigned long ms)
 {
   fake_now = su_time_add(fake_now, (su_duration_t)ms);
@@ -931,10 +972,12 @@ static int run_sched(int argc, char **argv)
   static struct option const opts[] = {
     { "timers", required_argument, NULL, 'n' },
     { "rounds", required_argument, NULL, 'r' },
+    { "timer", required_argument, NULL, 'T' },
     { NULL, 0, NULL, 0 }
   };
   unsigned long n = 100000, rounds = 3, i, r;
-  nst_sched_timer_t *t;
+  nst_sched_timer_t *t, kick;
+  nst_sched_t *sched;
   uint64_t *delay;
   su_root_t *root;
   double best_arm = 1e300, best_rearm = 1e300, best_cancel = 1e300, best_fire = 1e300;
@@ -942,10 +985,12 @@ static int run_sched(int argc, char **argv)
   int opt;
   unsigned seed = 1;
 
-  while ((opt = getopt_long(argc, argv, "n:r:", opts, NULL)) != -1) {
+  timer_source = nst_timer_su;
+  while ((opt = getopt_long(argc, argv, "n:r:T:", opts, NULL)) != -1) {
     switch (opt) {
     case 'n': n = strtoul(optarg, NULL, 10); break;
     case 'r': rounds = strtoul(optarg, NULL, 10); break;
+    case 'T': if (set_timer_source(optarg) < 0) return 2; break;
     default: return 2;
     }
   }
@@ -955,12 +1000,14 @@ static int run_sched(int argc, char **argv)
   su_time(&fake_now);
   _su_time = fake_time;                 /* su_now() is ours from here on */
   root = su_root_create(NULL);
+  sched = root ? nst_sched_create(root, timer_source) : NULL;
   t = calloc(n, sizeof *t);
   delay = calloc(n, sizeof *delay);
-  if (root == NULL || t == NULL || delay == NULL)
+  if (sched == NULL || t == NULL || delay == NULL)
     return 1;
+  nst_sched_init(&kick, sched);
   for (i = 0; i < n; i++) {
-    if (nst_sched_init(&t[i], root) < 0)
+    if (nst_sched_init(&t[i], sched) < 0)
       return 1;
     /* refreshes spread like staggered calls: 45..55 s */
     delay[i] = 45000 + (uint64_t)(rand_r(&seed) % 10000);
@@ -991,7 +1038,11 @@ static int run_sched(int argc, char **argv)
     d = (mono_ns() - t0) / n;
     if (d < best_cancel) best_cancel = d;
 
-    /* arm again and let all fire: jump past the last one, one root step */
+    /* arm again and let all fire: jump past the last one, one root step.
+     * The timerfd counts real time, which has not moved: a timer due now,
+     * armed first, makes it fire at once, and by then every timer is due. */
+    if (nst_sched_source(sched) == nst_timer_fd)
+      nst_sched_arm(&kick, 0, on_kick, NULL);
     for (i = 0; i < n; i++)
       nst_sched_arm(&t[i], delay[i], on_fire, &t[i]);
     fake_advance_ms(60000);
@@ -1003,12 +1054,15 @@ static int run_sched(int argc, char **argv)
     if (d < best_fire) best_fire = d;
   }
 
-  printf("sched_timers=%lu\nsched_arm_ns=%.1f\nsched_rearm_ns=%.1f\n"
+  printf("sched_source=%s\nsched_timers=%lu\nsched_arm_ns=%.1f\nsched_rearm_ns=%.1f\n"
          "sched_cancel_ns=%.1f\nsched_fire_ns=%.1f\n",
+         timer_source_name(nst_sched_source(sched)),
          n, best_arm, best_rearm, best_cancel, best_fire);
 
   for (i = 0; i < n; i++)
     nst_sched_deinit(&t[i]);
+  nst_sched_deinit(&kick);
+  nst_sched_destroy(sched);
   su_root_destroy(root);
   _su_time = saved;
   free(t), free(delay);
@@ -1036,13 +1090,23 @@ static int run_spin(int argc, char **argv)
 {
   unsigned long n = 200, i, it0;
   nst_sched_timer_t t;
+  nst_sched_t *sched;
   double cpu0, wall0, late = 0, late_max = 0;
   unsigned seed = 7;
+  int a;
 
-  if (argc > 1 && strncmp(argv[1], "--timers=", 9) == 0)
-    n = strtoul(argv[1] + 9, NULL, 10);
+  timer_source = nst_timer_su;
+  for (a = 1; a < argc; a++) {
+    if (strncmp(argv[a], "--timers=", 9) == 0)
+      n = strtoul(argv[a] + 9, NULL, 10);
+    else if (strncmp(argv[a], "--timer=", 8) == 0 && set_timer_source(argv[a] + 8) == 0)
+      ;
+    else
+      return 2;
+  }
   spin_root = su_root_create(NULL);
-  if (spin_root == NULL || nst_sched_init(&t, spin_root) < 0)
+  sched = spin_root ? nst_sched_create(spin_root, timer_source) : NULL;
+  if (sched == NULL || nst_sched_init(&t, sched) < 0)
     return 1;
   su_root_add_prepoll(spin_root, prepoll, NULL);
   it0 = iterations;
@@ -1059,12 +1123,14 @@ static int run_spin(int argc, char **argv)
     if (l > late_max)
       late_max = l;
   }
+  printf("spin_source=%s\n", timer_source_name(nst_sched_source(sched)));
   printf("spin_timers=%lu\nspin_loop_iterations_per_expiry=%.1f\n"
          "spin_cpu_us_per_expiry=%.1f\nspin_wall_ms_per_expiry=%.3f\n"
          "spin_late_us_mean=%.1f\nspin_late_us_max=%.1f\n",
          n, (double)(iterations - it0) / n, (cpu_s() - cpu0) * 1e6 / n,
          (now_s() - wall0) * 1e3 / n, late * 1e6 / n, late_max * 1e6);
   nst_sched_deinit(&t);
+  nst_sched_destroy(sched);
   su_root_destroy(spin_root);
   return 0;
 }
@@ -1078,8 +1144,9 @@ int main(int argc, char **argv)
   if (argc < 2) {
     fprintf(stderr, "usage: nst-bench calls [--mode=nst|builtin] [--calls=N] [--stagger=S]\n"
                     "                       [--session-expires=S] [--no-media] [--mem-attrib]\n"
-                    "       nst-bench sched [--timers=N] [--rounds=R]\n"
-                    "       nst-bench spin [--timers=N]\n");
+                    "                       [--timer=auto|su|fd]\n"
+                    "       nst-bench sched [--timers=N] [--rounds=R] [--timer=su|fd]\n"
+                    "       nst-bench spin [--timers=N] [--timer=su|fd]\n");
     return 2;
   }
   setenv("G_SLICE", "always-malloc", 1);
