@@ -16,6 +16,9 @@
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/su_tagarg.h>
 #include <sofia-sip/su_time.h>
+#include <sofia-sip/su_glib.h>
+
+#include <glib.h>
 
 #if HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
@@ -291,11 +294,61 @@ START_TEST(nst_create_takes_the_timer_source_tag)
 }
 END_TEST
 
+/* The timerfd is registered with su_root_register(): it works on a glib
+ * main loop through su_glib as well (nst-cli --glib). */
+static gboolean on_glib_guard(gpointer data)
+{
+  *(int *)data = 1;
+  return G_SOURCE_REMOVE;
+}
+
+START_TEST(timerfd_on_a_su_glib_root)
+{
+  su_root_t *groot;
+  nst_sched_t *gs;
+  GSource *source;
+  guint guard;
+  int timed_out = 0;
+  unsigned i;
+
+  su_init();
+  groot = su_glib_root_create(NULL);
+  ck_assert_ptr_nonnull(groot);
+  source = su_glib_root_gsource(groot);
+  g_source_attach(source, g_main_context_default());
+  gs = nst_sched_create(groot, nst_timer_fd);
+  ck_assert_ptr_nonnull(gs);
+  ck_assert_int_eq(nst_sched_source(gs), nst_timer_fd);
+
+  memset(tt, 0, sizeof tt);
+  n_fired = 0;
+  for (i = 0; i < 10; i++) {
+    nst_sched_init(&tt[i].timer, gs);
+    arm(&tt[i], 30 - 3 * i);
+  }
+  guard = g_timeout_add(2000, on_glib_guard, &timed_out);
+  while (n_fired < 10 && !timed_out)
+    g_main_context_iteration(g_main_context_default(), TRUE);
+  if (!timed_out)
+    g_source_remove(guard);
+  ck_assert_uint_eq(n_fired, 10);
+  check_fired(tt, 10);
+  ck_assert_uint_eq(tt[9].order, 1);
+
+  for (i = 0; i < 10; i++)
+    nst_sched_deinit(&tt[i].timer);
+  nst_sched_destroy(gs);
+  su_root_destroy(groot);
+  su_deinit();
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("nst scheduler, real time");
   TCase *fd = tcase_create("timerfd source");
   TCase *su = tcase_create("su_timer source");
+  TCase *glib = tcase_create("timerfd on su_glib");
   SRunner *sr;
   int failed;
 
@@ -315,6 +368,9 @@ int main(void)
   tcase_add_test(su, cancelled_never_fire_rearmed_fire_once_at_the_new_time);
   tcase_add_test(su, zero_ms_timer_armed_from_a_timer_function);
   suite_add_tcase(s, su);
+
+  tcase_add_test(glib, timerfd_on_a_su_glib_root);
+  suite_add_tcase(s, glib);
 
   sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
