@@ -183,10 +183,8 @@ static void heap_remove(nst_sched_t *s, nst_sched_timer_t *t)
 }
 
 #if HAVE_SYS_TIMERFD_H
-/* Make the fd fire no later than the earliest deadline. It is left armed
- * when that deadline goes away (cancel): one early wake-up costs less than
- * a system call on every cancel, and re-arming each call's timers on every
- * 2xx cancels a lot. */
+/* Make the fd fire no later than the earliest deadline (see fd_cancelled()
+ * for when that deadline goes away). */
 static void fd_update(nst_sched_t *s)
 {
   struct itimerspec its;
@@ -213,6 +211,28 @@ static void fd_update(nst_sched_t *s)
     return;
   }
   s->ss_fd_due = due;
+}
+
+/* The deadline the fd was armed for was cancelled. Move the fd to the
+ * next one now: one system call, where waking up for nothing would cost
+ * three and a loop iteration. It happens once per refresh on the side
+ * that does not refresh: each refresh it receives re-arms the expiry
+ * timer of the call that refreshes first, i.e. the earliest deadline.
+ * Other cancels leave the fd alone. */
+static void fd_cancelled(nst_sched_t *s)
+{
+  struct itimerspec its;
+
+  s->ss_fd_due = 0;
+  if (s->ss_dispatching)
+    return;                     /* sched_fd_ready() re-arms when done */
+  if (s->ss_used > 0) {
+    fd_update(s);
+    return;
+  }
+  memset(&its, 0, sizeof its);  /* nothing left: disarm */
+  if (timerfd_settime(s->ss_fd, 0, &its, NULL) < 0)
+    SU_DEBUG_1(("nst: timerfd_settime: %s\n", strerror(errno)));
 }
 
 static void sched_free(nst_sched_t *s);
@@ -270,6 +290,7 @@ static int fd_open(nst_sched_t *s)
 }
 #else
 static void fd_update(nst_sched_t *s) { (void)s; }
+static void fd_cancelled(nst_sched_t *s) { (void)s; }
 static int fd_open(nst_sched_t *s) { (void)s; return -1; }
 #endif
 
@@ -374,8 +395,14 @@ void nst_sched_cancel(nst_sched_timer_t *t)
   /* Neither branch reads a destroyed scheduler: it zeroed st_slot. */
   if (t->st_timer)
     su_timer_destroy(t->st_timer);   /* resets it too */
-  else if (t->st_slot)
-    heap_remove(t->st_sched, t);
+  else if (t->st_slot) {
+    nst_sched_t *s = t->st_sched;
+    int fd_was_for_it = t->st_slot == 1 && t->st_due == s->ss_fd_due;
+
+    heap_remove(s, t);
+    if (fd_was_for_it)
+      fd_cancelled(s);
+  }
   t->st_timer = NULL;
   t->st_slot = 0;
 }
