@@ -7,7 +7,7 @@
  *  - su:  one su_timer_t per armed timer. It follows Sofia's clock hooks
  *         (s2_fast_forward), but su_root polls with timeout 0 through the
  *         last millisecond before every su_timer expiry (su_duration()
- *         truncates to whole ms): ~0.7 ms of CPU per expiry
+ *         truncates to whole ms): ~0.8 ms of CPU per expiry
  *         (bench/RESULTS.md, "spin").
  *  - fd:  one Linux timerfd per module, registered with su_root_register()
  *         (so it works on any su_root, su_glib's included), armed for the

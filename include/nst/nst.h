@@ -82,8 +82,9 @@ typedef enum nst_peer_policy_e {
  * because that is what an application running in real time wants: with
  * su_timer_t, su_root polls with timeout 0 through the last millisecond
  * before every expiry (it rounds its wait down to whole milliseconds),
- * which costs about 0.7 ms of CPU per timer that fires, i.e. per refresh;
- * the timerfd costs none of that, and no su_timer_t per call either.
+ * which costs about 0.8 ms of CPU per timer that fires, i.e. per refresh
+ * (bench/RESULTS.md); the timerfd costs none of that, and no su_timer_t
+ * per call either.
  * Choose #nst_timer_su only where Sofia's clock is not the kernel's:
  * test harnesses that move time with Sofia's hooks (_su_time,
  * _su_nanotime, s2_fast_forward()), which a kernel timer cannot see.
@@ -140,9 +141,10 @@ typedef void nst_callback_f(nst_event_t event, nst_t *nst,
  *
  * Takes nua_create()'s arguments. The NSTTAG_* tags in the list configure
  * the module's defaults (NSTTAG_ENABLED(), NSTTAG_SESSION_EXPIRES(),
- * NSTTAG_MIN_SE(), NSTTAG_REFRESHER(), NSTTAG_TIMER_SOURCE()); every other tag goes to
- * nua_create(). @a callback receives all nua events (after nst has seen
- * them) with @a magic, exactly as it would from nua.
+ * NSTTAG_MIN_SE(), NSTTAG_REFRESHER()) and its timer source
+ * (NSTTAG_TIMER_SOURCE()); every other tag goes to nua_create().
+ * @a callback receives all nua events (after nst has seen them) with
+ * @a magic, exactly as it would from nua.
  *
  * @return the module, or NULL (invalid configuration, e.g. Min-SE below
  * 90 or an interval below Min-SE, or nua_create() failed).
