@@ -5,8 +5,12 @@
  *
  *   nst-bench calls --mode=nst|builtin [--calls=N] [--stagger=S]
  *                   [--session-expires=S] [--no-media] [--mem-attrib]
- *   nst-bench sched [--timers=N] [--rounds=R]
- *   nst-bench spin [--timers=N]
+ *                   [--timer=auto|su|fd]
+ *   nst-bench sched [--timers=N] [--rounds=R] [--timer=su|fd]
+ *   nst-bench spin [--timers=N] [--timer=su|fd]
+ *
+ * --timer picks nst's timer source (NSTTAG_TIMER_SOURCE(); default auto,
+ * which is the timerfd on Linux); it means nothing to mode "builtin".
  *
  * "calls": two user agents (A calls, B answers) in one process, one UDP
  * transport each on 127.0.0.1, one single-threaded su_root. N calls are
@@ -38,6 +42,12 @@
  * Under callgrind (valgrind --tool=callgrind), the
  * instruction counts of each window are dumped separately ("setup",
  * "idle", "refresh").
+ *
+ * Diagnostics (environment): NST_BENCH_TRACE=FILE writes every call's
+ * due time and errors; NST_BENCH_TIMERS=1 counts su_timer expiries in the
+ * refresh window by callback; NST_BENCH_CEIL=1 makes su_duration() round
+ * up (what su_root would do if it did not spin); NST_BENCH_TRIM=1 calls
+ * malloc_trim(0) 1.5 s before the first refresh.
  *
  * "sched": nst's scheduler layer (src/nst_sched.c) alone on an su_root
  * whose clock is Sofia's _su_time hook, fast-forwarded: ns per arm,
@@ -203,6 +213,149 @@ int su_randint(int lb, int ub)
   if (real)
     return real(lb, ub);
   return lb + rand() % (ub - lb + 1);
+}
+
+/* ====================================================================== */
+/* NST_BENCH_TIMERS=1: count su_timer expiries in the refresh window by
+ * callback (nta's agent timer, nua's tick, nst's own...). Each expiry costs
+ * su_root about a millisecond of polling with timeout 0 ("spin"). The
+ * su_timer_set*() functions are interposed (libsofia-sip-ua calls them
+ * through its PLT) and the callback wrapped; the wrappers are never freed,
+ * which is fine for a diagnostic run. */
+
+typedef struct { su_timer_f f; su_timer_arg_t *arg; } tramp_t;
+typedef struct { su_timer_f f; unsigned long n; } tcount_t;
+
+static int timers_counting;        /* 1 during the refresh window */
+static tcount_t tcounts[32];
+
+static int timers_wrapping(void)
+{
+  static int on = -1;
+  if (on < 0)
+    on = getenv("NST_BENCH_TIMERS") != NULL;
+  return on;
+}
+
+static void tramp_fire(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+  tramp_t *tr = (tramp_t *)arg;
+  unsigned i;
+
+  if (timers_counting)
+    for (i = 0; i < sizeof tcounts / sizeof tcounts[0]; i++)
+      if (tcounts[i].f == tr->f || tcounts[i].f == NULL) {
+        tcounts[i].f = tr->f, tcounts[i].n++;
+        break;
+      }
+  tr->f(magic, t, tr->arg);
+}
+
+static su_timer_arg_t *tramp(su_timer_f f, su_timer_arg_t *arg)
+{
+  tramp_t *tr = malloc(sizeof *tr);
+  tr->f = f, tr->arg = arg;
+  return (su_timer_arg_t *)tr;
+}
+
+typedef int set_f(su_timer_t *, su_timer_f, su_timer_arg_t *);
+typedef int set_interval_f(su_timer_t *, su_timer_f, su_timer_arg_t *, su_duration_t);
+typedef int set_at_f(su_timer_t *, su_timer_f, su_timer_arg_t *, su_time_t);
+
+#define REAL(name, type) \
+  static type *real_##name; \
+  if (real_##name == NULL) real_##name = (type *)dlsym(RTLD_NEXT, #name)
+
+int su_timer_set_interval(su_timer_t *t, su_timer_f f, su_timer_arg_t *arg,
+                          su_duration_t interval)
+{
+  REAL(su_timer_set_interval, set_interval_f);
+  if (timers_wrapping())
+    return real_su_timer_set_interval(t, tramp_fire, tramp(f, arg), interval);
+  return real_su_timer_set_interval(t, f, arg, interval);
+}
+
+int su_timer_set_at(su_timer_t *t, su_timer_f f, su_timer_arg_t *arg, su_time_t when)
+{
+  REAL(su_timer_set_at, set_at_f);
+  if (timers_wrapping())
+    return real_su_timer_set_at(t, tramp_fire, tramp(f, arg), when);
+  return real_su_timer_set_at(t, f, arg, when);
+}
+
+int su_timer_set(su_timer_t *t, su_timer_f f, su_timer_arg_t *arg)
+{
+  REAL(su_timer_set, set_f);
+  if (timers_wrapping())
+    return real_su_timer_set(t, tramp_fire, tramp(f, arg));
+  return real_su_timer_set(t, f, arg);
+}
+
+int su_timer_run(su_timer_t *t, su_timer_f f, su_timer_arg_t *arg)
+{
+  REAL(su_timer_run, set_f);
+  if (timers_wrapping())
+    return real_su_timer_run(t, tramp_fire, tramp(f, arg));
+  return real_su_timer_run(t, f, arg);
+}
+
+int su_timer_set_for_ever(su_timer_t *t, su_timer_f f, su_timer_arg_t *arg)
+{
+  REAL(su_timer_set_for_ever, set_f);
+  if (timers_wrapping())
+    return real_su_timer_set_for_ever(t, tramp_fire, tramp(f, arg));
+  return real_su_timer_set_for_ever(t, f, arg);
+}
+
+/* NST_BENCH_CEIL=1: what if Sofia rounded timer waits up? su_root's
+ * su_timer_expire() computes the poll timeout with su_duration(), which
+ * truncates: a timer less than 1 ms away gives timeout 0, and the loop
+ * spins. Interposed here (libsofia-sip-ua calls it through its PLT), a
+ * positive fraction of a millisecond counts as a whole one. A diagnostic;
+ * the upstream fix in su_timer.c would be one line. Unset, Sofia's own. */
+su_duration_t su_duration(su_time_t t1, su_time_t t2)
+{
+  static int ceil_on = -1;
+  static su_duration_t (*real)(su_time_t, su_time_t);
+  int64_t us;
+
+  if (ceil_on < 0)
+    ceil_on = getenv("NST_BENCH_CEIL") != NULL;
+  if (!ceil_on) {
+    if (real == NULL)
+      real = (su_duration_t (*)(su_time_t, su_time_t))dlsym(RTLD_NEXT, "su_duration");
+    return real(t1, t2);
+  }
+  us = ((int64_t)t1.tv_sec - (int64_t)t2.tv_sec) * 1000000
+    + ((int64_t)t1.tv_usec - (int64_t)t2.tv_usec);
+  if (us > 0)
+    us += 999;
+  us /= 1000;
+  if (us > SU_DURATION_MAX)
+    return SU_DURATION_MAX;
+  if (us < -SU_DURATION_MAX)
+    return -SU_DURATION_MAX;
+  return (su_duration_t)us;
+}
+
+static void timers_print(unsigned refreshes)
+{
+  unsigned i;
+  unsigned long total = 0;
+
+  for (i = 0; i < sizeof tcounts / sizeof tcounts[0] && tcounts[i].f; i++) {
+    Dl_info info;
+    char const *name = "?";
+    union { su_timer_f f; void *p; } u;
+
+    u.f = tcounts[i].f;
+    if (dladdr(u.p, &info) && info.dli_sname)
+      name = info.dli_sname;
+    printf("su_timer_expiries_%s=%lu\n", name, tcounts[i].n);
+    total += tcounts[i].n;
+  }
+  printf("su_timer_expiries=%lu\nsu_timer_expiries_per_refresh=%.3f\n",
+         total, refreshes ? (double)total / refreshes : 0.0);
 }
 
 /* ====================================================================== */
@@ -437,6 +590,32 @@ typedef struct bench_s {
 } bench_t;
 
 static bench_t B[1];
+
+/* nst's timer source (--timer=) */
+static nst_timer_source_t timer_source = nst_timer_auto;
+
+static char const *timer_source_name(nst_timer_source_t source)
+{
+  return source == nst_timer_su ? "su" : source == nst_timer_fd ? "fd" : "auto";
+}
+
+/* --timer=auto|su|fd; -1 for anything else */
+static int parse_timer_source(char const *arg)
+{
+  if (strcmp(arg, "su") == 0) return nst_timer_su;
+  if (strcmp(arg, "fd") == 0) return nst_timer_fd;
+  if (strcmp(arg, "auto") == 0) return nst_timer_auto;
+  return -1;
+}
+
+static int set_timer_source(char const *arg)
+{
+  int source = parse_timer_source(arg);
+  if (source < 0)
+    return -1;
+  timer_source = (nst_timer_source_t)source;
+  return 0;
+}
 
 static bcall_t *call_of_b(sip_t const *sip)
 {
@@ -673,11 +852,13 @@ static int create_uas(void)
                           NUTAG_MEDIA_ENABLE(B->media),
                           TPTAG_UDP_RMEM(4 << 20),
                           NSTTAG_SESSION_EXPIRES(B->se), NSTTAG_MIN_SE(90),
+                          NSTTAG_TIMER_SOURCE(timer_source),
                           TAG_END());
     B->nst_b = nst_create(root, on_b, NULL, NUTAG_URL(url_b),
                           NUTAG_MEDIA_ENABLE(B->media),
                           TPTAG_UDP_RMEM(4 << 20),
                           NSTTAG_SESSION_EXPIRES(B->se), NSTTAG_MIN_SE(90),
+                          NSTTAG_TIMER_SOURCE(timer_source),
                           TAG_END());
     if (B->nst_a == NULL || B->nst_b == NULL)
       return -1;
@@ -714,6 +895,7 @@ static int run_calls(int argc, char **argv)
     { "no-media", no_argument, NULL, 'M' },
     { "mem-attrib", no_argument, NULL, 'A' },
     { "setup-only", no_argument, NULL, 'S' },
+    { "timer", required_argument, NULL, 'T' },
     { NULL, 0, NULL, 0 }
   };
   int opt, mem_attrib = 0, setup_only = 0;
@@ -727,7 +909,7 @@ static int run_calls(int argc, char **argv)
   unsigned i;
 
   B->mode = MODE_NST, B->n = 1000, B->stagger = 10, B->se = 90, B->media = 1;
-  while ((opt = getopt_long(argc, argv, "m:n:s:e:MAS", opts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "m:n:s:e:MAST:", opts, NULL)) != -1) {
     switch (opt) {
     case 'm': B->mode = strcmp(optarg, "builtin") == 0 ? MODE_BUILTIN : MODE_NST; break;
     case 'n': B->n = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -736,6 +918,7 @@ static int run_calls(int argc, char **argv)
     case 'M': B->media = 0; break;
     case 'A': mem_attrib = 1; break;
     case 'S': setup_only = 1; break;
+    case 'T': if (set_timer_source(optarg) < 0) return 2; break;
     default: return 2;
     }
   }
@@ -759,6 +942,8 @@ static int run_calls(int argc, char **argv)
 
   printf("mode=%s\ncalls=%u\nstagger_s=%.1f\nsession_expires=%u\nmedia=%d\n",
          B->mode == MODE_NST ? "nst" : "builtin", B->n, B->stagger, B->se, B->media);
+  if (B->mode == MODE_NST)
+    printf("timer_source=%s\n", timer_source_name(timer_source));
 
   /* ---- setup */
   if (mem_attrib)
@@ -821,14 +1006,27 @@ static int run_calls(int argc, char **argv)
 
   /* ---- refresh: until every established call refreshed once (and A got
    * the answer), or 15 s after the last due time */
+  if (getenv("NST_BENCH_TRIM")) {
+    /* Diagnostic: have glibc sort and return the free chunks the setup
+     * transactions left (nta frees them 32 s after setup) now, rather than
+     * in the first malloc() of the refresh window. */
+    double t_trim;
+
+    run_until(NULL, first_due - 1.5);
+    t_trim = now_s();
+    malloc_trim(0);
+    printf("malloc_trim_ms=%.1f\n", (now_s() - t_trim) * 1e3);
+  }
   run_until(NULL, first_due - 0.5);
   CALLGRIND_ZERO_STATS;
   iterations_ref0 = iterations;
   cpu_ref0 = cpu_s();
   sys_ref0 = sys_s();
   t_ref0 = now_s();
+  timers_counting = 1;
   run_until(refresh_done, last_due + 15);
   run_until(NULL, now_s() + 0.05);     /* the last 200 OKs */
+  timers_counting = 0;
   ref_len = now_s() - t_ref0;
   cpu_ref = cpu_s() - cpu_ref0;
   sys_ref = sys_s() - sys_ref0;
@@ -836,6 +1034,8 @@ static int run_calls(int argc, char **argv)
 
   printf("loop_steps_per_refresh=%.1f\n",
          B->refreshed ? (double)(iterations - iterations_ref0) / B->refreshed : 0.0);
+  if (timers_wrapping())
+    timers_print(B->refreshed);
   printf("refreshed=%u\nrefresh_answered=%u\ndropped=%u\npinned_randint=%d\n",
          B->refreshed, B->refresh_answered, B->dropped, pinned_calls);
   printf("refresh_window_s=%.3f\nrefresh_cpu_s=%.4f\nrefresh_sys_s=%.4f\n",
@@ -921,6 +1121,11 @@ static void on_fire(void *arg)
   fired++;
 }
 
+static void on_kick(void *arg)
+{
+  (void)arg;
+}
+
 static void fake_advance_ms(unsigned long ms)
 {
   fake_now = su_time_add(fake_now, (su_duration_t)ms);
@@ -931,10 +1136,12 @@ static int run_sched(int argc, char **argv)
   static struct option const opts[] = {
     { "timers", required_argument, NULL, 'n' },
     { "rounds", required_argument, NULL, 'r' },
+    { "timer", required_argument, NULL, 'T' },
     { NULL, 0, NULL, 0 }
   };
   unsigned long n = 100000, rounds = 3, i, r;
-  nst_sched_timer_t *t;
+  nst_sched_timer_t *t, kick;
+  nst_sched_t *sched;
   uint64_t *delay;
   su_root_t *root;
   double best_arm = 1e300, best_rearm = 1e300, best_cancel = 1e300, best_fire = 1e300;
@@ -942,10 +1149,12 @@ static int run_sched(int argc, char **argv)
   int opt;
   unsigned seed = 1;
 
-  while ((opt = getopt_long(argc, argv, "n:r:", opts, NULL)) != -1) {
+  timer_source = nst_timer_su;
+  while ((opt = getopt_long(argc, argv, "n:r:T:", opts, NULL)) != -1) {
     switch (opt) {
     case 'n': n = strtoul(optarg, NULL, 10); break;
     case 'r': rounds = strtoul(optarg, NULL, 10); break;
+    case 'T': if (set_timer_source(optarg) < 0) return 2; break;
     default: return 2;
     }
   }
@@ -955,12 +1164,14 @@ static int run_sched(int argc, char **argv)
   su_time(&fake_now);
   _su_time = fake_time;                 /* su_now() is ours from here on */
   root = su_root_create(NULL);
+  sched = root ? nst_sched_create(root, timer_source) : NULL;
   t = calloc(n, sizeof *t);
   delay = calloc(n, sizeof *delay);
-  if (root == NULL || t == NULL || delay == NULL)
+  if (sched == NULL || t == NULL || delay == NULL)
     return 1;
+  nst_sched_init(&kick, sched);
   for (i = 0; i < n; i++) {
-    if (nst_sched_init(&t[i], root) < 0)
+    if (nst_sched_init(&t[i], sched) < 0)
       return 1;
     /* refreshes spread like staggered calls: 45..55 s */
     delay[i] = 45000 + (uint64_t)(rand_r(&seed) % 10000);
@@ -991,7 +1202,11 @@ static int run_sched(int argc, char **argv)
     d = (mono_ns() - t0) / n;
     if (d < best_cancel) best_cancel = d;
 
-    /* arm again and let all fire: jump past the last one, one root step */
+    /* arm again and let all fire: jump past the last one, one root step.
+     * The timerfd counts real time, which has not moved: a timer due now,
+     * armed first, makes it fire at once, and by then every timer is due. */
+    if (nst_sched_source(sched) == nst_timer_fd)
+      nst_sched_arm(&kick, 0, on_kick, NULL);
     for (i = 0; i < n; i++)
       nst_sched_arm(&t[i], delay[i], on_fire, &t[i]);
     fake_advance_ms(60000);
@@ -1003,12 +1218,15 @@ static int run_sched(int argc, char **argv)
     if (d < best_fire) best_fire = d;
   }
 
-  printf("sched_timers=%lu\nsched_arm_ns=%.1f\nsched_rearm_ns=%.1f\n"
+  printf("sched_source=%s\nsched_timers=%lu\nsched_arm_ns=%.1f\nsched_rearm_ns=%.1f\n"
          "sched_cancel_ns=%.1f\nsched_fire_ns=%.1f\n",
+         timer_source_name(nst_sched_source(sched)),
          n, best_arm, best_rearm, best_cancel, best_fire);
 
   for (i = 0; i < n; i++)
     nst_sched_deinit(&t[i]);
+  nst_sched_deinit(&kick);
+  nst_sched_destroy(sched);
   su_root_destroy(root);
   _su_time = saved;
   free(t), free(delay);
@@ -1036,13 +1254,23 @@ static int run_spin(int argc, char **argv)
 {
   unsigned long n = 200, i, it0;
   nst_sched_timer_t t;
+  nst_sched_t *sched;
   double cpu0, wall0, late = 0, late_max = 0;
   unsigned seed = 7;
+  int a;
 
-  if (argc > 1 && strncmp(argv[1], "--timers=", 9) == 0)
-    n = strtoul(argv[1] + 9, NULL, 10);
+  timer_source = nst_timer_su;
+  for (a = 1; a < argc; a++) {
+    if (strncmp(argv[a], "--timers=", 9) == 0)
+      n = strtoul(argv[a] + 9, NULL, 10);
+    else if (strncmp(argv[a], "--timer=", 8) == 0 && set_timer_source(argv[a] + 8) == 0)
+      ;
+    else
+      return 2;
+  }
   spin_root = su_root_create(NULL);
-  if (spin_root == NULL || nst_sched_init(&t, spin_root) < 0)
+  sched = spin_root ? nst_sched_create(spin_root, timer_source) : NULL;
+  if (sched == NULL || nst_sched_init(&t, sched) < 0)
     return 1;
   su_root_add_prepoll(spin_root, prepoll, NULL);
   it0 = iterations;
@@ -1059,12 +1287,14 @@ static int run_spin(int argc, char **argv)
     if (l > late_max)
       late_max = l;
   }
+  printf("spin_source=%s\n", timer_source_name(nst_sched_source(sched)));
   printf("spin_timers=%lu\nspin_loop_iterations_per_expiry=%.1f\n"
          "spin_cpu_us_per_expiry=%.1f\nspin_wall_ms_per_expiry=%.3f\n"
          "spin_late_us_mean=%.1f\nspin_late_us_max=%.1f\n",
          n, (double)(iterations - it0) / n, (cpu_s() - cpu0) * 1e6 / n,
          (now_s() - wall0) * 1e3 / n, late * 1e6 / n, late_max * 1e6);
   nst_sched_deinit(&t);
+  nst_sched_destroy(sched);
   su_root_destroy(spin_root);
   return 0;
 }
@@ -1078,8 +1308,9 @@ int main(int argc, char **argv)
   if (argc < 2) {
     fprintf(stderr, "usage: nst-bench calls [--mode=nst|builtin] [--calls=N] [--stagger=S]\n"
                     "                       [--session-expires=S] [--no-media] [--mem-attrib]\n"
-                    "       nst-bench sched [--timers=N] [--rounds=R]\n"
-                    "       nst-bench spin [--timers=N]\n");
+                    "                       [--timer=auto|su|fd]\n"
+                    "       nst-bench sched [--timers=N] [--rounds=R] [--timer=su|fd]\n"
+                    "       nst-bench spin [--timers=N] [--timer=su|fd]\n");
     return 2;
   }
   setenv("G_SLICE", "always-malloc", 1);

@@ -23,14 +23,15 @@ RES=$OUT/results.txt
 : > "$RES"
 ulimit -n 20000 2>/dev/null || true
 
+RUN_ENV=   # VAR=value for the next runs' environment (diagnostics)
 run() {  # run NAME ARGS...: one run, its figures appended to results.txt
   name=$1; shift
-  echo "== $name: nst-bench $*" >&2
+  echo "== $name: ${RUN_ENV:+$RUN_ENV }nst-bench $*" >&2
   {
     echo "### $name"
-    echo "command=nst-bench $*"
+    echo "command=${RUN_ENV:+$RUN_ENV }nst-bench $*"
     echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
-    "$BENCH" "$@" 2>"$OUT/$name.log"
+    env $RUN_ENV "$BENCH" "$@" 2>"$OUT/$name.log"
     echo "exit=$?"
     echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"
   } >> "$RES"
@@ -48,16 +49,19 @@ run() {  # run NAME ARGS...: one run, its figures appended to results.txt
   echo "uptime=$(uptime)"
 } >> "$RES"
 
-# 1. nst's scheduler alone, fast-forwarded clock
+# 1. nst's scheduler alone, fast-forwarded clock, both timer sources
 for n in 1000 10000 100000; do
-  run "sched-$n" sched --timers=$n --rounds=5
+  run "sched-$n" sched --timers=$n --rounds=5 --timer=su
+  run "schedfd-$n" sched --timers=$n --rounds=5 --timer=fd
 done
 
 # 1b. what one timer expiry costs the su_root loop that waits for it
-run "spin" spin --timers=300
+run "spin" spin --timers=300 --timer=su
+run "spinfd" spin --timers=300 --timer=fd
 
 # 2. memory: nst's own live blocks (malloc interposed, call stacks walked)
-run "mem-nst" calls --mode=nst --calls=1000 --stagger=2 --setup-only --mem-attrib
+run "mem-nst" calls --mode=nst --timer=fd --calls=1000 --stagger=2 --setup-only --mem-attrib
+run "mem-nstsu" calls --mode=nst --timer=su --calls=1000 --stagger=2 --setup-only --mem-attrib
 run "mem-builtin" calls --mode=builtin --calls=1000 --stagger=2 --setup-only
 
 # 3. instruction counts: both modes under callgrind, side by side
@@ -67,10 +71,10 @@ if [ "$CG_CALLS" -gt 0 ] && command -v valgrind >/dev/null; then
     (
       {
         echo "### cg-$mode"
-        echo "command=valgrind --tool=callgrind nst-bench calls --mode=$mode --calls=$CG_CALLS --stagger=$STAGGER"
+        echo "command=valgrind --tool=callgrind nst-bench calls --mode=$mode --calls=$CG_CALLS --stagger=$STAGGER --timer=fd"
         $LIBTOOL --mode=execute valgrind --tool=callgrind \
           --callgrind-out-file="$OUT/callgrind.out.$mode" \
-          "$BENCH" calls --mode=$mode --calls=$CG_CALLS --stagger=$STAGGER \
+          "$BENCH" calls --mode=$mode --calls=$CG_CALLS --stagger=$STAGGER --timer=fd \
           2>"$OUT/cg-$mode.log"
         for w in setup idle refresh; do
           f=$(grep -l "^desc: Trigger: Client Request: $w" "$OUT"/callgrind.out.$mode.* 2>/dev/null | head -1)
@@ -83,12 +87,28 @@ if [ "$CG_CALLS" -gt 0 ] && command -v valgrind >/dev/null; then
   cat "$OUT/cg-nst.txt" "$OUT/cg-builtin.txt" >> "$RES"
 fi
 
-# 4. real time: N calls, each mode in turn
+# 4. real time: N calls, each mode in turn; "nst" is nst on its timerfd
+# (the default), "nstsu" nst on su_timer (as before the timerfd)
 for n in $CALLS; do
-  for mode in nst builtin; do
-    run "rt-$mode-$n" calls --mode=$mode --calls=$n --stagger=$STAGGER
-  done
+  run "rt-nst-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER
+  run "rt-builtin-$n" calls --mode=builtin --calls=$n --stagger=$STAGGER
+  run "rt-nstsu-$n" calls --mode=nst --timer=su --calls=$n --stagger=$STAGGER
 done
+
+# 5. diagnostics at the largest and smallest N (see RESULTS.md):
+#  - nsttrim: malloc_trim(0) 1.5 s before the refresh window, so that glibc
+#    sorts the chunks the setup transactions freed before, not during it
+#  - nstceil/builtinceil: su_duration() rounded up, i.e. su_root without
+#    its 1 ms spin before every su_timer expiry (nta's and nua's included)
+set -- $CALLS
+first=$1
+for last in $CALLS; do :; done
+RUN_ENV=NST_BENCH_TRIM=1
+run "rt-nsttrim-$last" calls --mode=nst --timer=fd --calls=$last --stagger=$STAGGER
+RUN_ENV=NST_BENCH_CEIL=1
+run "rt-nstceil-$first" calls --mode=nst --timer=fd --calls=$first --stagger=$STAGGER
+run "rt-builtinceil-$first" calls --mode=builtin --calls=$first --stagger=$STAGGER
+RUN_ENV=
 
 echo "uptime_end=$(uptime)" >> "$RES"
 

@@ -47,12 +47,14 @@ def main():
     p("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     dat = open(os.path.join(out, "results.dat"), "w")
     dat.write("# N nst_cpu_us bi_cpu_us nst_net_us bi_net_us nst_err_med nst_err_p99 "
-              "bi_err_med bi_err_p99 nst_nom_p99 bi_nom_p99\n")
+              "bi_err_med bi_err_p99 nst_nom_p99 bi_nom_p99 su_cpu_us su_err_med su_err_p99\n")
     for n in ns:
         row = {}
-        for mode in ("nst", "builtin"):
+        for mode in ("nst", "builtin", "nstsu", "nsttrim", "nstceil", "builtinceil"):
             r = runs.get("rt-%s-%d" % (mode, n), {})
             row[mode] = r
+            if not r:
+                continue
             p("| %d | %s | %s / %s | %.1f | %.1f | %.1f | %.2f | %.3f | %.3f | %.3f | %.3f | %s | %.0f | %.1f | %s |" % (
                 n, mode, r.get("established"), r.get("refreshed"),
                 num(r, "cpu_us_per_refresh"), num(r, "cpu_net_us_per_refresh"),
@@ -62,19 +64,26 @@ def main():
                 r.get("err_fire_p99_ms", "-"),
                 num(r, "heap_bytes_per_call"), num(r, "rss_kib_per_call"),
                 r.get("load_before", "")))
-        a, b = row["nst"], row["builtin"]
-        p("| %d | **nst / builtin** | | **%.2f** | **%.2f** | | | | **%.2f** | | | | %+.0f B | %+.2f KiB | |" % (
-            n, ratio(num(a, "cpu_us_per_refresh"), num(b, "cpu_us_per_refresh")),
-            ratio(num(a, "cpu_net_us_per_refresh"), num(b, "cpu_net_us_per_refresh")),
-            ratio(num(a, "err_recv_p99_ms"), num(b, "err_recv_p99_ms")),
-            num(a, "heap_bytes_per_call") - num(b, "heap_bytes_per_call"),
-            num(a, "rss_kib_per_call") - num(b, "rss_kib_per_call")))
+        a, b, su = row["nst"], row["builtin"], row["nstsu"]
+        for name, x, bname, base in (("nst", a, "builtin", b), ("nstsu", su, "builtin", b),
+                                     ("nsttrim", row["nsttrim"], "builtin", b),
+                                     ("nstceil", row["nstceil"], "builtinceil", row["builtinceil"])):
+            if not x or not base:
+                continue
+            p("| %d | **%s / %s** | | **%.2f** | **%.2f** | | | | **%.3f** | | | | %+.0f B | %+.2f KiB | |" % (
+                n, name, bname, ratio(num(x, "cpu_us_per_refresh"), num(base, "cpu_us_per_refresh")),
+                ratio(num(x, "cpu_net_us_per_refresh"), num(base, "cpu_net_us_per_refresh")),
+                ratio(num(x, "err_recv_p99_ms"), num(base, "err_recv_p99_ms")),
+                num(x, "heap_bytes_per_call") - num(base, "heap_bytes_per_call"),
+                num(x, "rss_kib_per_call") - num(base, "rss_kib_per_call")))
         dat.write("%d %s\n" % (n, " ".join("%.4f" % v for v in (
             num(a, "cpu_us_per_refresh"), num(b, "cpu_us_per_refresh"),
             num(a, "cpu_net_us_per_refresh"), num(b, "cpu_net_us_per_refresh"),
             num(a, "err_recv_median_ms"), num(a, "err_recv_p99_ms"),
             num(b, "err_recv_median_ms"), num(b, "err_recv_p99_ms"),
-            num(a, "err_nominal_p99_ms"), num(b, "err_nominal_p99_ms")))))
+            num(a, "err_nominal_p99_ms"), num(b, "err_nominal_p99_ms"),
+            num(su, "cpu_us_per_refresh"), num(su, "err_recv_median_ms"),
+            num(su, "err_recv_p99_ms")))))
     dat.close()
     p()
 
@@ -112,37 +121,51 @@ def main():
             num(a_, "rss_kib_per_call"), num(b_, "rss_kib_per_call"),
             num(a_, "rss_kib_per_call") - num(b_, "rss_kib_per_call")))
     p()
-    p("Blocks allocated under libnst and still live after setup (1,000 calls, malloc interposed): "
-      "%.0f B per call for A+B (%.0f B per UA) in %.1f blocks (malloc_usable_size %.0f B)." % (
-          num(mn, "nst_live_bytes_per_call"), num(mn, "nst_live_bytes_per_call") / 2,
-          num(mn, "nst_live_blocks_per_call"), num(mn, "nst_live_usable_bytes_per_call")))
+    mb = runs.get("mem-builtin", {})
+    for name, r in (("timerfd", mn), ("su_timer", runs.get("mem-nstsu", {}))):
+        if not r:
+            continue
+        p("Timer source %s: blocks allocated under libnst and still live after setup (1,000 calls, "
+          "malloc interposed): %.0f B per call for A+B (%.0f B per UA) in %.1f blocks "
+          "(malloc_usable_size %.0f B); heap per call %.0f B against %.0f B built-in: %+.0f B per UA." % (
+              name, num(r, "nst_live_bytes_per_call"), num(r, "nst_live_bytes_per_call") / 2,
+              num(r, "nst_live_blocks_per_call"), num(r, "nst_live_usable_bytes_per_call"),
+              num(r, "heap_bytes_per_call"), num(mb, "heap_bytes_per_call"),
+              (num(r, "heap_bytes_per_call") - num(mb, "heap_bytes_per_call")) / 2))
+        p()
     p()
 
     p("## nst's scheduler alone (fast-forwarded clock; ns per operation, best of 5)")
     p()
-    p("| timers armed | arm | re-arm (cancel + arm) | cancel | fire |")
-    p("|---|---|---|---|---|")
+    p("| source | timers armed | arm | re-arm (cancel + arm) | cancel | fire |")
+    p("|---|---|---|---|---|---|")
     sd = open(os.path.join(out, "sched.dat"), "w")
-    sd.write("# N arm rearm cancel fire\n")
+    sd.write("# N arm rearm cancel fire (su_timer) arm rearm cancel fire (timerfd)\n")
+    keys = ("sched_arm_ns", "sched_rearm_ns", "sched_cancel_ns", "sched_fire_ns")
     for n in (1000, 10000, 100000):
-        r = runs.get("sched-%d" % n)
+        r, f = runs.get("sched-%d" % n), runs.get("schedfd-%d" % n, {})
         if not r:
             continue
-        v = [num(r, k) for k in ("sched_arm_ns", "sched_rearm_ns", "sched_cancel_ns", "sched_fire_ns")]
-        p("| %d | %.1f | %.1f | %.1f | %.1f |" % (n, *v))
-        sd.write("%d %s\n" % (n, " ".join("%.2f" % x for x in v)))
+        v = [num(r, k) for k in keys]
+        w = [num(f, k) for k in keys]
+        p("| su_timer | %d | %.1f | %.1f | %.1f | %.1f |" % (n, *v))
+        if f:
+            p("| timerfd | %d | %.1f | %.1f | %.1f | %.1f |" % (n, *w))
+        sd.write("%d %s\n" % (n, " ".join("%.2f" % x for x in v + w)))
     sd.close()
     p()
-    sp = runs.get("spin")
-    if sp:
-        p("## One su_timer expiry on an otherwise idle su_root_run() loop (nst_sched, 20 ms timer, random phase)")
+    if runs.get("spin"):
+        p("## One timer expiry on an otherwise idle su_root_run() loop (nst_sched, 20 ms timer, random phase)")
         p()
-        p("| loop iterations per expiry | CPU per expiry (us) | lateness mean (us) | lateness max (us) |")
-        p("|---|---|---|---|")
-        p("| %.0f | %.1f | %.1f | %.1f |" % (num(sp, "spin_loop_iterations_per_expiry"),
-              num(sp, "spin_cpu_us_per_expiry"), num(sp, "spin_late_us_mean"), num(sp, "spin_late_us_max")))
+        p("| source | loop iterations per expiry | CPU per expiry (us) | lateness mean (us) | lateness max (us) |")
+        p("|---|---|---|---|---|")
+        for name, sp in (("su_timer", runs.get("spin")), ("timerfd", runs.get("spinfd"))):
+            if sp:
+                p("| %s | %.0f | %.1f | %.1f | %.1f |" % (name, num(sp, "spin_loop_iterations_per_expiry"),
+                      num(sp, "spin_cpu_us_per_expiry"), num(sp, "spin_late_us_mean"),
+                      num(sp, "spin_late_us_max")))
         p()
-    p("End: %s" % runs.get("rt-builtin-%d" % ns[-1], {}).get("load_after", "") if ns else "")
+    p("End: %s" % runs.get("rt-nstsu-%d" % ns[-1], {}).get("load_after", "") if ns else "")
 
 
 if __name__ == "__main__":

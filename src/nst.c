@@ -108,6 +108,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
 {
   nst_t *nst;
   char const *why;
+  int timer_source = nst_timer_auto;
   ta_list ta;
 
   su_log_init(nst_log);
@@ -126,10 +127,19 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
 
   ta_start(ta, tag, value);
   nst_config_from_tags(&nst->ns_config, ta_args(ta));
+  tl_gets(ta_args(ta), NSTTAG_TIMER_SOURCE_REF(timer_source), TAG_END());
 
   if (nst_config_check(&nst->ns_config, &why) < 0) {
     SU_DEBUG_1(("nst_create: %s\n", why));
     (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
+    su_home_unref(nst->ns_home);
+    return NULL;
+  }
+
+  nst->ns_sched = nst_sched_create(root, (nst_timer_source_t)timer_source);
+  if (nst->ns_sched == NULL) {
+    SU_DEBUG_1(("nst_create: no timer source %d\n", timer_source));
+    (void)ta_end(ta);
     su_home_unref(nst->ns_home);
     return NULL;
   }
@@ -183,6 +193,7 @@ void nst_destroy(nst_t *nst)
   if (nst->ns_nua)
     nua_destroy(nst->ns_nua);
   free(nst->ns_mclass);   /* only after nua: its messages use the parser */
+  nst_sched_destroy(nst->ns_sched);   /* after the calls and their timers */
   su_home_unref(nst->ns_home);
 }
 

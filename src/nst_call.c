@@ -62,10 +62,10 @@ nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
   call->nc_nst = nst;
   call->nc_nh = nua_handle_ref(nh);
   call->nc_config = nst->ns_config;
-  if (nst_sched_init(&call->nc_refresh_timer, nst->ns_root) < 0 ||
-      nst_sched_init(&call->nc_expiry_timer, nst->ns_root) < 0 ||
-      nst_sched_init(&call->nc_next_timer, nst->ns_root) < 0 ||
-      nst_sched_init(&call->nc_lifetime_timer, nst->ns_root) < 0)
+  if (nst_sched_init(&call->nc_refresh_timer, nst->ns_sched) < 0 ||
+      nst_sched_init(&call->nc_expiry_timer, nst->ns_sched) < 0 ||
+      nst_sched_init(&call->nc_next_timer, nst->ns_sched) < 0 ||
+      nst_sched_init(&call->nc_lifetime_timer, nst->ns_sched) < 0)
     SU_DEBUG_1(("nst: cannot create timers for call %p\n", (void *)nh));
   g_hash_table_insert(nst->ns_calls, nh, call);
   return call;

@@ -23,6 +23,7 @@ typedef struct nst_call_s nst_call_t;
 struct nst_s {
   su_home_t          ns_home[1];
   su_root_t         *ns_root;
+  nst_sched_t       *ns_sched;      /* every timer of every call */
   nua_t             *ns_nua;
   msg_mclass_t      *ns_mclass;     /* malloc'd; outlives the nua */
   unsigned short     ns_se_offset;  /* where Session-Expires lands in sip_t */

@@ -1,8 +1,22 @@
 /*
  * nst - the scheduler: one-shot timers on the application's su_root.
  *
- * A thin layer over su_timer_t that also remembers when a timer is due,
- * so the application can ask how long remains.
+ * One nst_sched_t per module holds every timer of its calls. It has two
+ * sources of time (nst_timer_source_t in <nst/nst.h>):
+ *
+ *  - su:  one su_timer_t per armed timer. It follows Sofia's clock hooks
+ *         (s2_fast_forward), but su_root polls with timeout 0 through the
+ *         last millisecond before every su_timer expiry (su_duration()
+ *         truncates to whole ms): ~0.8 ms of CPU per expiry
+ *         (bench/RESULTS.md, "spin").
+ *  - fd:  one Linux timerfd per module, registered with su_root_register()
+ *         (so it works on any su_root, su_glib's included), armed for the
+ *         earliest deadline of a binary min-heap. The kernel wakes the poll
+ *         at the deadline: no spin, O(log N) per operation, at most one
+ *         timerfd_settime() when the earliest deadline moves earlier.
+ *
+ * Both take their deadlines from su_now(), so they agree on when a timer
+ * is due and on what nst_sched_remaining_ms() says.
  */
 #ifndef NST_SCHED_H
 #define NST_SCHED_H
@@ -10,22 +24,39 @@
 #include <stdint.h>
 #include <sofia-sip/su_wait.h>
 
+#include <nst/nst.h>
+
 typedef void nst_sched_f(void *arg);
 
+typedef struct nst_sched_s nst_sched_t;
+
 typedef struct nst_sched_timer_s {
-  su_root_t   *st_root;
-  su_timer_t  *st_timer;     /**< only while armed: an idle call costs none */
-  su_time_t    st_due;       /**< when it fires, valid while armed */
-  int          st_armed;
+  nst_sched_t *st_sched;
+  su_timer_t  *st_timer;     /**< su source, only while armed */
+  uint64_t     st_due;       /**< su_now() in us when it fires (if armed) */
   nst_sched_f *st_fn;
   void        *st_arg;
+  unsigned     st_slot;      /**< fd source: 1 + index in the heap, 0: none */
 } nst_sched_timer_t;
 
-/** Prepare a timer on @a root (its su_timer_t is made when armed). 0. */
-int nst_sched_init(nst_sched_timer_t *t, su_root_t *root);
+/** The scheduler of one module on @a root (the thread of that root only).
+ * nst_timer_auto takes a timerfd where there is one. NULL on failure
+ * (nst_timer_fd without timerfd, an unknown source, no memory). */
+nst_sched_t *nst_sched_create(su_root_t *root, nst_timer_source_t source);
+
+/** Destroy it; timers still armed are dropped without firing. Its timers
+ * may then be cancelled or nst_sched_deinit()ed, not armed. Safe from
+ * inside a timer function. */
+void nst_sched_destroy(nst_sched_t *sched);
+
+/** The source in use: nst_timer_su or nst_timer_fd (never auto). */
+nst_timer_source_t nst_sched_source(nst_sched_t const *sched);
+
+/** Prepare a timer of @a sched (nothing is allocated until armed). 0. */
+int nst_sched_init(nst_sched_timer_t *t, nst_sched_t *sched);
 
 /** Fire @a fn(@a arg) once, @a ms milliseconds from now (re-arming
- * replaces an earlier deadline). */
+ * replaces an earlier deadline). 0, or -1 (timer not armed). */
 int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg);
 
 /** Cancel; a cancelled timer never calls its function. */

@@ -35,6 +35,9 @@ tag_typedef_t nsttag_refresh_method_ref = NST_REFTAG_TYPEDEF(refresh_method);
 tag_typedef_t nsttag_peer_without_timer = INTTAG_TYPEDEF(peer_without_timer);
 tag_typedef_t nsttag_peer_without_timer_ref = NST_REFTAG_TYPEDEF(peer_without_timer);
 
+tag_typedef_t nsttag_timer_source = INTTAG_TYPEDEF(timer_source);
+tag_typedef_t nsttag_timer_source_ref = NST_REFTAG_TYPEDEF(timer_source);
+
 tag_typedef_t nsttag_refresh_sdp = BOOLTAG_TYPEDEF(refresh_sdp);
 tag_typedef_t nsttag_refresh_sdp_ref = NST_REFTAG_TYPEDEF(refresh_sdp);
 

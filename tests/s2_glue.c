@@ -53,6 +53,9 @@ nua_t *nst_test_nua_create(su_root_t *root, nua_callback_f callback,
   s2_nst = nst_create(root, callback, magic,
                       /* The s2 peer is on IPv4 loopback (nua-integration.md 7). */
                       NUTAG_URL("sip:127.0.0.1:*"),
+                      /* s2_fast_forward() moves Sofia's clock through its
+                       * hooks, which a kernel timerfd cannot see. */
+                      NSTTAG_TIMER_SOURCE(nst_timer_su),
                       ta_tags(ta));
   (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
   if (s2_nst == NULL)

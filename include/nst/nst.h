@@ -76,6 +76,29 @@ typedef enum nst_peer_policy_e {
                               Asterisk's timers=required) */
 } nst_peer_policy_t;
 
+/** Where nst's timers get their time from (NSTTAG_TIMER_SOURCE()).
+ *
+ * The default, #nst_timer_auto, is a timerfd wherever the system has one,
+ * because that is what an application running in real time wants: with
+ * su_timer_t, su_root polls with timeout 0 through the last millisecond
+ * before every expiry (it rounds its wait down to whole milliseconds),
+ * which costs about 0.8 ms of CPU per timer that fires, i.e. per refresh
+ * (bench/RESULTS.md); the timerfd costs none of that, and no su_timer_t
+ * per call either.
+ * Choose #nst_timer_su only where Sofia's clock is not the kernel's:
+ * test harnesses that move time with Sofia's hooks (_su_time,
+ * _su_nanotime, s2_fast_forward()), which a kernel timer cannot see.
+ * Both take their deadlines from su_now() and fire no earlier than it
+ * says. */
+typedef enum nst_timer_source_e {
+  nst_timer_auto = 0,   /**< timerfd where available, else su_timer (default) */
+  nst_timer_su = 1,     /**< one su_timer_t per armed timer: follows Sofia's
+                             clock hooks, spins ~1 ms per expiry */
+  nst_timer_fd = 2      /**< one Linux timerfd per module, registered on the
+                             su_root (any su_port, su_glib's too); without
+                             timerfd, nst_create() fails */
+} nst_timer_source_t;
+
 /** What nst tells the application (see nst_callback_f).
  *
  * In the order a call meets them: nst_ev_negotiated once the initial
@@ -141,9 +164,10 @@ typedef void nst_callback_f(nst_event_t event, nst_t *nst,
  *
  * Takes nua_create()'s arguments. The NSTTAG_* tags in the list configure
  * the module's defaults (NSTTAG_ENABLED(), NSTTAG_SESSION_EXPIRES(),
- * NSTTAG_MIN_SE(), NSTTAG_REFRESHER()); every other tag goes to
- * nua_create(). @a callback receives all nua events (after nst has seen
- * them) with @a magic, exactly as it would from nua.
+ * NSTTAG_MIN_SE(), NSTTAG_REFRESHER()) and its timer source
+ * (NSTTAG_TIMER_SOURCE()); every other tag goes to nua_create().
+ * @a callback receives all nua events (after nst has seen them) with
+ * @a magic, exactly as it would from nua.
  *
  * @return the module, or NULL (invalid configuration, e.g. Min-SE below
  * 90 or an interval below Min-SE, or nua_create() failed).

@@ -189,6 +189,27 @@ extern tag_typedef_t nsttag_lifetime_max;
 #define NSTTAG_LIFETIME_MAX_REF(x)  nsttag_lifetime_max_ref, tag_uint_vr(&(x))
 extern tag_typedef_t nsttag_lifetime_max_ref;
 
+/**Where nst's timers get their time from.
+ *
+ * @par Used with
+ *    nst_create() only (one source per module)
+ * @par Parameter type
+ *    int (#nst_timer_source_t)
+ * @par Values
+ *    - #nst_timer_auto (0): a Linux timerfd where the system has one, else
+ *      su_timer_t (default; see #nst_timer_source_t for why)
+ *    - #nst_timer_su (1): su_timer_t, for clocks moved by Sofia's time
+ *      hooks (s2_fast_forward() in tests)
+ *    - #nst_timer_fd (2): a timerfd, or nst_create() fails
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_TIMER_SOURCE_REF().
+ */
+#define NSTTAG_TIMER_SOURCE(x)      nsttag_timer_source, tag_int_v((x))
+extern tag_typedef_t nsttag_timer_source;
+/** NSTTAG_TIMER_SOURCE() taking a reference, for tl_gets(). */
+#define NSTTAG_TIMER_SOURCE_REF(x)  nsttag_timer_source_ref, tag_int_vr(&(x))
+extern tag_typedef_t nsttag_timer_source_ref;
+
 #ifdef __cplusplus
 }
 #endif
