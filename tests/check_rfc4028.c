@@ -712,75 +712,6 @@ START_TEST(rfc4028_10_unanswered_refresh_ends_call)
 END_TEST
 
 /* ====================================================================== */
-/* 10 - timing to the millisecond */
-
-static struct nst_recorded_event *step_until_nst_event(nst_event_t event, unsigned max_ms)
-{
-  struct nst_recorded_event *e;
-  unsigned i;
-
-  for (i = 0; i <= max_ms; i++) {
-    for (e = s2_nst_events; e; e = e->next)
-      if (e->event == event)
-        return expect_nst_event(event);
-    advance_ms(1);
-  }
-  return NULL;
-}
-
-START_TEST(rfc4028_10_refresh_is_sent_at_half_interval_to_the_ms)
-{
-  nua_handle_t *nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
-                               SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
-  struct nst_recorded_event *armed = expect_nst_event(nst_ev_negotiated), *sent;
-  struct message *update;
-  su_duration_t took;
-
-  advance(44);
-  while (su_duration(su_now(), armed->when) < 44990)
-    advance_ms(1);
-  ck_assert_msg(s2_nst_events == NULL, "refresh 10 ms early");
-  sent = step_until_nst_event(nst_ev_refresh_sent, 20);
-  ck_assert_msg(sent != NULL, "no refresh by 45.010 s");
-  took = su_duration(sent->when, armed->when);
-  ck_assert_int_ge(took, 45000);
-  ck_assert_int_le(took, 45001);
-  free(armed), free(sent);
-
-  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
-  s2_sip_respond_to(update, dialog, SIP_200_OK,
-                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
-  s2_sip_free_message(update);
-  settle();
-  bye_from_peer();
-  nua_handle_destroy(nh);
-}
-END_TEST
-
-START_TEST(rfc4028_10_expiry_bye_at_interval_minus_third_to_the_ms)
-{
-  nua_handle_t *nh = call_peer(NULL, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
-                               TAG_END());
-  struct nst_recorded_event *armed = expect_nst_event(nst_ev_negotiated), *expired;
-  su_duration_t took;
-
-  s2_flush_events();
-  advance(59);
-  while (su_duration(su_now(), armed->when) < 59990)
-    advance_ms(1);
-  ck_assert_msg(!nst_has_recorded_event(nst_ev_expired), "BYE 10 ms early");
-  expired = step_until_nst_event(nst_ev_expired, 20);
-  ck_assert_msg(expired != NULL, "no expiry by 60.010 s");
-  took = su_duration(expired->when, armed->when);
-  ck_assert_int_ge(took, 60000);
-  ck_assert_int_le(took, 60001);
-  free(armed), free(expired);
-
-  expect_bye_with_cause("408");
-  ck_assert(s2_check_event(nua_r_bye, 200));
-  nua_handle_destroy(nh);
-}
-END_TEST
 
 static void refresh_method_row(int method, char const *allow, sip_method_t expect,
                                char const *name)
@@ -946,8 +877,4 @@ void rfc4028_cases(Suite *s)
   tcase_add_test(tc, policy_refresh_uac_refreshes_after_2xx_without_se);
   suite_add_tcase(s, tc);
 
-  tc = nst_tcase("10 timing", setup_90);
-  tcase_add_test(tc, rfc4028_10_refresh_is_sent_at_half_interval_to_the_ms);
-  tcase_add_test(tc, rfc4028_10_expiry_bye_at_interval_minus_third_to_the_ms);
-  suite_add_tcase(s, tc);
 }
