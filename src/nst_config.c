@@ -16,6 +16,7 @@
  *                                      1 no timer, 2 refresh, 3 require
  *   nst_expiry_warning=10              NSTTAG_EXPIRY_WARNING() (seconds)
  *   nst_lifetime_max=0                 NSTTAG_LIFETIME_MAX() (seconds, 0 none)
+ *   nst_refresh_batch=0                NSTTAG_REFRESH_BATCH() (ms, 0 none)
  *
  * The session_expires_* keys mean what they mean in liblinphone. A
  * liblinphone file has many other [sip] keys: nst ignores them, but
@@ -88,7 +89,7 @@ static void report_unknown_keys(config_reader_t *r)
     "session_expires_enabled", "session_expires_value",
     "session_expires_min_value", "session_expires_refresher_value",
     "nst_refresh_method", "nst_refresh_sdp", "nst_peer_without_timer",
-    "nst_expiry_warning", "nst_lifetime_max", NULL
+    "nst_expiry_warning", "nst_lifetime_max", "nst_refresh_batch", NULL
   };
   gchar **keys = g_key_file_get_keys(r->kf, NST_CONFIG_GROUP, NULL, NULL);
   gsize i, k;
@@ -113,7 +114,7 @@ int nst_config_read(su_home_t *home, char const *path,
   unsigned enabled = 1, refresher = nst_pref_auto;
   unsigned method = nst_refresh_by_allow, sdp = 0, policy = nst_peer_default;
   int has_enabled, has_se, has_min, has_refresher;
-  int has_method, has_sdp, has_policy, has_warning, has_lifetime;
+  int has_method, has_sdp, has_policy, has_warning, has_lifetime, has_batch;
   char const *why;
   GError *err = NULL;
 
@@ -144,6 +145,7 @@ int nst_config_read(su_home_t *home, char const *path,
   has_policy = read_uint(r, "nst_peer_without_timer", 3, &policy);
   has_warning = read_uint(r, "nst_expiry_warning", UINT32_MAX, &cfg.expiry_warning);
   has_lifetime = read_uint(r, "nst_lifetime_max", UINT32_MAX, &cfg.lifetime_max);
+  has_batch = read_uint(r, "nst_refresh_batch", UINT32_MAX, &cfg.refresh_batch);
   report_unknown_keys(r);
 
   /* liblinphone: the interval is at least Min-SE, Min-SE at least 90.
@@ -182,6 +184,7 @@ int nst_config_read(su_home_t *home, char const *path,
                             TAG_IF(has_policy > 0, NSTTAG_PEER_WITHOUT_TIMER(cfg.peer_policy)),
                             TAG_IF(has_warning > 0, NSTTAG_EXPIRY_WARNING(cfg.expiry_warning)),
                             TAG_IF(has_lifetime > 0, NSTTAG_LIFETIME_MAX(cfg.lifetime_max)),
+                            TAG_IF(has_batch > 0, NSTTAG_REFRESH_BATCH(cfg.refresh_batch)),
                             TAG_END());
 
 done:

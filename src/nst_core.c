@@ -19,6 +19,7 @@ void nst_config_default(nst_config_t *cfg)
   cfg->refresh_sdp = 0;
   cfg->expiry_warning = NST_DEFAULT_EXPIRY_WARNING;
   cfg->lifetime_max = 0;
+  cfg->refresh_batch = 0;
 }
 
 int nst_config_check(nst_config_t const *cfg, char const **why)
@@ -42,6 +43,8 @@ int nst_config_check(nst_config_t const *cfg, char const **why)
   else if (cfg->peer_policy < nst_peer_default || cfg->peer_policy > nst_peer_require)
     *why = "policy for peers without timer must be 0 (default), 1 (no timer), "
            "2 (refresh) or 3 (require)";
+  else if ((uint64_t)cfg->refresh_batch >= nst_refresh_delay_ms(cfg->min_se))
+    *why = "refresh batch must be shorter than half the Min-SE interval";
   else if ((uint64_t)cfg->expiry_warning * 1000u >= nst_expiry_delay_ms(cfg->min_se))
     /* Else every session of the shortest interval would warn as it starts. */
     *why = "expiry warning must be shorter than the time a session of the "
@@ -230,6 +233,17 @@ nst_outcome_t nst_negotiate_uac_2xx(nst_hdrs_t const *sent, nst_hdrs_t const *re
 uint64_t nst_refresh_delay_ms(unsigned interval)
 {
   return (uint64_t)interval * 500u;
+}
+
+uint64_t nst_batched_delay_ms(uint64_t now_ms, uint64_t delay_ms, unsigned batch_ms)
+{
+  uint64_t due, slot;
+
+  if (batch_ms == 0)
+    return delay_ms;
+  due = now_ms + delay_ms;
+  slot = due - due % batch_ms;
+  return slot > now_ms ? slot - now_ms : 0;
 }
 
 uint64_t nst_expiry_delay_ms(unsigned interval)

@@ -35,6 +35,7 @@ typedef struct nst_config_s {
   int                  refresh_sdp;    /**< refresh UPDATE carries the SDP */
   unsigned             expiry_warning; /**< s before expiry to warn, 0: never */
   unsigned             lifetime_max;   /**< largest lifetime granted, 0: any */
+  unsigned             refresh_batch;  /**< ms grid of refresh times, 0: none */
 } nst_config_t;
 
 /** What one request or response says about session timers. */
@@ -105,6 +106,16 @@ nst_outcome_t nst_uac_policy(nst_config_t const *cfg, nst_hdrs_t const *sent,
 
 /** When the refresher refreshes: at half the interval (RFC 4028 section 10). */
 uint64_t nst_refresh_delay_ms(unsigned interval);
+
+/** The refresh delay with NSTTAG_REFRESH_BATCH(): a refresh due
+ * @a delay_ms after @a now_ms (milliseconds of the clock) goes at the
+ * latest multiple of @a batch_ms on the clock that is not after it, but
+ * not before now. Calls whose refreshes fall in the same slot of the grid
+ * then refresh at the same instant, in one wake-up of the loop; each at
+ * most @a batch_ms early (RFC 4028 section 10 asks for no later than
+ * half the interval, and a refresh may come sooner). @a batch_ms 0: the
+ * delay as it is. */
+uint64_t nst_batched_delay_ms(uint64_t now_ms, uint64_t delay_ms, unsigned batch_ms);
 
 /** When the session expires for the side that does not refresh:
  * interval - min(32, interval/3) (RFC 4028 section 10). */

@@ -47,6 +47,9 @@ tag_typedef_t nsttag_expiry_warning_ref = NST_REFTAG_TYPEDEF(expiry_warning);
 tag_typedef_t nsttag_lifetime_max = UINTTAG_TYPEDEF(lifetime_max);
 tag_typedef_t nsttag_lifetime_max_ref = NST_REFTAG_TYPEDEF(lifetime_max);
 
+tag_typedef_t nsttag_refresh_batch = UINTTAG_TYPEDEF(refresh_batch);
+tag_typedef_t nsttag_refresh_batch_ref = NST_REFTAG_TYPEDEF(refresh_batch);
+
 void nst_config_from_tags(nst_config_t *cfg, tagi_t const *tags)
 {
   tl_gets(tags,
@@ -59,5 +62,6 @@ void nst_config_from_tags(nst_config_t *cfg, tagi_t const *tags)
           NSTTAG_REFRESH_SDP_REF(cfg->refresh_sdp),
           NSTTAG_EXPIRY_WARNING_REF(cfg->expiry_warning),
           NSTTAG_LIFETIME_MAX_REF(cfg->lifetime_max),
+          NSTTAG_REFRESH_BATCH_REF(cfg->refresh_batch),
           TAG_END());
 }

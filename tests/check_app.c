@@ -503,6 +503,43 @@ START_TEST(session_expiry_after_lifetime_sends_no_second_bye)
 END_TEST
 
 /* ====================================================================== */
+/* Refreshes on a common grid (NSTTAG_REFRESH_BATCH) */
+
+static uint64_t clock_ms(void)
+{
+  su_time_t now = su_now();
+  return (uint64_t)now.tv_sec * 1000u + now.tv_usec / 1000u;
+}
+
+START_TEST(refresh_batch_puts_refreshes_on_the_grid_never_late)
+{
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_REFRESH_BATCH(10000), TAG_END());
+  nst_info_t info;
+  uint64_t due;
+  long r;
+
+  ck_assert_int_eq(nst_get_info(s2_nst, nh, &info), 0);
+  r = info.ni_refresh_in_ms;
+  due = clock_ms() + (uint64_t)r;
+  /* On the 10 s grid of the clock (which may have moved a ms meanwhile),
+   * early by less than one slot, never late: calls whose refreshes fall in
+   * the same slot refresh at the same instant. */
+  ck_assert_msg(due % 10000 <= 2 || due % 10000 >= 9998, "due at %llu",
+                (unsigned long long)due);
+  ck_assert_int_le(r, 45000);
+  ck_assert_int_gt(r, 35000 - 2);
+
+  advance((unsigned)(r - 1000) / 1000);
+  ck_assert_msg(!peer_has_request(), "refresh before its slot");
+  advance(2);
+  peer_answers_refresh_update();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
 /* Invalid per-call tags: refused, never clamped */
 
 START_TEST(per_call_invalid_tags_refuse_the_request)
@@ -578,6 +615,10 @@ void app_cases(Suite *s)
   tcase_add_test(tc, lifetime_after_session_expiry_sends_no_second_bye);
   tcase_add_test(tc, session_expiry_after_lifetime_sends_no_second_bye);
   suite_add_tcase(s, tc);
+  tc = nst_tcase("app: refreshes on a grid", setup_90);
+  tcase_add_test(tc, refresh_batch_puts_refreshes_on_the_grid_never_late);
+  suite_add_tcase(s, tc);
+
   tc = nst_tcase("app: per-call tags", setup);
   tcase_add_test(tc, per_call_invalid_tags_refuse_the_request);
   suite_add_tcase(s, tc);

@@ -165,21 +165,22 @@ END_TEST
 START_TEST(config_nst_keys_live_beside_liblinphone_s)
 {
   int method = -1, sdp = -1, policy = -1;
-  unsigned warning = 0, lifetime = 0;
+  unsigned warning = 0, lifetime = 0, batch = 0;
 
   ck_assert_int_eq(read_text("[sip]\nsession_expires_value=600\n"
                              "nst_refresh_method=2\nnst_refresh_sdp=1\n"
                              "nst_peer_without_timer=3\nnst_expiry_warning=20\n"
-                             "nst_lifetime_max=7200\n"), 0);
+                             "nst_lifetime_max=7200\nnst_refresh_batch=250\n"), 0);
   ck_assert_msg(messages == NULL, "messages: %s", messages);
   tl_gets(tags, NSTTAG_REFRESH_METHOD_REF(method), NSTTAG_REFRESH_SDP_REF(sdp),
           NSTTAG_PEER_WITHOUT_TIMER_REF(policy), NSTTAG_EXPIRY_WARNING_REF(warning),
-          NSTTAG_LIFETIME_MAX_REF(lifetime), TAG_END());
+          NSTTAG_LIFETIME_MAX_REF(lifetime), NSTTAG_REFRESH_BATCH_REF(batch), TAG_END());
   ck_assert_int_eq(method, nst_refresh_by_invite);
   ck_assert_int_eq(sdp, 1);
   ck_assert_int_eq(policy, nst_peer_require);
   ck_assert_uint_eq(warning, 20);
   ck_assert_uint_eq(lifetime, 7200);
+  ck_assert_uint_eq(batch, 250);
 }
 END_TEST
 

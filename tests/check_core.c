@@ -486,6 +486,39 @@ START_TEST(lifetime_lowered_to_maximum)
 }
 END_TEST
 
+START_TEST(refresh_batch_aligns_down_to_the_grid)
+{
+  /* Not batched: as it is. */
+  ck_assert_uint_eq(nst_batched_delay_ms(123456, 45000, 0), 45000);
+  /* Due at 168456: the 1000 ms grid slot starts at 168000. */
+  ck_assert_uint_eq(nst_batched_delay_ms(123456, 45000, 1000), 44544);
+  /* Already on the grid: not moved. */
+  ck_assert_uint_eq(nst_batched_delay_ms(100000, 45000, 5000), 45000);
+  /* Never before now, never after the due time, at most a slot early. */
+  ck_assert_uint_eq(nst_batched_delay_ms(1999, 500, 1000), 1);
+  ck_assert_uint_eq(nst_batched_delay_ms(1001, 500, 1000), 0);
+  {
+    uint64_t now, d;
+    for (now = 0; now < 5000; now += 37) {
+      d = nst_batched_delay_ms(now, 45000, 250);
+      ck_assert_uint_le(d, 45000);
+      ck_assert_uint_gt(d + 250, 45000);
+      ck_assert_uint_eq((now + d) % 250, 0);
+    }
+  }
+}
+END_TEST
+
+START_TEST(refresh_batch_must_be_shorter_than_half_min_se)
+{
+  ck_assert_uint_eq(cfg.refresh_batch, 0);
+  cfg.refresh_batch = 44999;
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), 0);
+  cfg.refresh_batch = 45000;
+  ck_assert_int_eq(nst_config_check(&cfg, NULL), -1);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
   Suite *s = suite_create("nst negotiation core");
@@ -553,6 +586,8 @@ static Suite *core_suite(void)
   tcase_add_test(tc, expiry_warning_must_fit_the_shortest_session);
   tcase_add_test(tc, lifetime_granted_as_asked_without_maximum);
   tcase_add_test(tc, lifetime_lowered_to_maximum);
+  tcase_add_test(tc, refresh_batch_aligns_down_to_the_grid);
+  tcase_add_test(tc, refresh_batch_must_be_shorter_than_half_min_se);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("10 timing");

@@ -189,6 +189,32 @@ extern tag_typedef_t nsttag_lifetime_max;
 #define NSTTAG_LIFETIME_MAX_REF(x)  nsttag_lifetime_max_ref, tag_uint_vr(&(x))
 extern tag_typedef_t nsttag_lifetime_max_ref;
 
+/**Send the refreshes of all calls on a common grid of this many ms.
+ *
+ * A refresh due at half the interval goes at the latest multiple of this
+ * many milliseconds on the clock before it, so the refreshes of calls due
+ * within the same slot go out together, in one wake-up of the loop, and
+ * the transactions' timers (nta's Timer K) share their deadlines. Each
+ * refresh is at most this much early; none is late. It trades timing for
+ * CPU on a busy server (bench/RESULTS.md has the figures); nua's own engine
+ * does the same with its 1 s tick.
+ *
+ * @par Used with
+ *    nst_create(), nst_invite(), nst_respond()
+ * @par Parameter type
+ *    unsigned
+ * @par Values
+ *    Milliseconds, shorter than half the Min-SE interval; 0: every refresh
+ *    exactly at half its interval (default).
+ *
+ * Corresponding tag taking reference parameter is NSTTAG_REFRESH_BATCH_REF().
+ */
+#define NSTTAG_REFRESH_BATCH(x)      nsttag_refresh_batch, tag_uint_v((x))
+extern tag_typedef_t nsttag_refresh_batch;
+/** NSTTAG_REFRESH_BATCH() taking a reference, for tl_gets(). */
+#define NSTTAG_REFRESH_BATCH_REF(x)  nsttag_refresh_batch_ref, tag_uint_vr(&(x))
+extern tag_typedef_t nsttag_refresh_batch_ref;
+
 /**Where nst's timers get their time from.
  *
  * @par Used with

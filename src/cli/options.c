@@ -149,6 +149,10 @@ static cli_option_t const options[] = {
           "0: no warning)"),
   NST_OPT("lifetime-max", 0, "S", OPT_SECONDS, nsttag_lifetime_max, 0, NULL,
           "largest call lifetime granted (0: no maximum)"),
+  NST_OPT("refresh-batch", 0, "MS", OPT_SECONDS, nsttag_refresh_batch, 0, NULL,
+          "send refreshes on a common grid of MS ms, up\n"
+          "to MS ms early (default 0: each at half its\n"
+          "interval)"),
   NST_OPT("no-timer", 'T', NULL, OPT_SET, nsttag_enabled, 0, NULL,
           "no session timer on our side"),
   NST_OPT("timer", 0, NULL, OPT_SET, nsttag_enabled, 1, NULL,
@@ -174,7 +178,8 @@ static cli_option_t const options[] = {
           "session_expires_refresher_value (0 auto, 1 uas,\n"
           "2 uac), nst_refresh_method, nst_refresh_sdp,\n"
           "nst_peer_without_timer, nst_expiry_warning,\n"
-          "nst_lifetime_max; options given on the command\n"
+          "nst_lifetime_max, nst_refresh_batch; options\n"
+          "given on the command\n"
           "line win"),
   OWN_OPT("help", 'h', NULL, own_help, "this text"),
   OWN_OPT("version", 'V', NULL, own_version, "the version"),

@@ -293,6 +293,17 @@ static void check_timers(unsigned interval, uint64_t extra_elapsed)
     CHECK("L1", got == nst_lifetime_granted ? granted == interval : granted == max);
     CHECK("L1", max == 0 || (granted != 0 && granted <= max));
   }
+
+  /* Refreshes on a grid: never late, at most one slot early, on the grid. */
+  {
+    unsigned batch = (unsigned)(extra_elapsed % 45000u);
+    uint64_t now = extra_elapsed >> 20;
+    uint64_t d = nst_batched_delay_ms(now, refresh, batch);
+
+    CHECK("B1", d <= refresh);
+    CHECK("B1", batch == 0 ? d == refresh : (d + batch > refresh || d == 0));
+    CHECK("B1", batch == 0 || d == 0 || (now + d) % batch == 0);
+  }
 }
 
 static void check_label(char const *value)
