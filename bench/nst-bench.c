@@ -5,12 +5,15 @@
  *
  *   nst-bench calls --mode=nst|builtin [--calls=N] [--stagger=S]
  *                   [--session-expires=S] [--no-media] [--mem-attrib]
- *                   [--timer=auto|su|fd]
+ *                   [--timer=auto|su|fd] [--batch=MS]
  *   nst-bench sched [--timers=N] [--rounds=R] [--timer=su|fd]
  *   nst-bench spin [--timers=N] [--timer=su|fd]
  *
  * --timer picks nst's timer source (NSTTAG_TIMER_SOURCE(); default auto,
  * which is the timerfd on Linux); it means nothing to mode "builtin".
+ * --batch sets NSTTAG_REFRESH_BATCH(MS): refreshes on a common grid of MS
+ * ms, up to MS ms early (err_nominal then shows how early; err_nominal_abs
+ * is the size of the error either way).
  *
  * "calls": two user agents (A calls, B answers) in one process, one UDP
  * transport each on 127.0.0.1, one single-threaded su_root. N calls are
@@ -591,6 +594,9 @@ typedef struct bench_s {
 
 static bench_t B[1];
 
+/* NSTTAG_REFRESH_BATCH() of both UAs (--batch=) */
+static unsigned refresh_batch_ms;
+
 /* nst's timer source (--timer=) */
 static nst_timer_source_t timer_source = nst_timer_auto;
 
@@ -853,6 +859,7 @@ static int create_uas(void)
                           TPTAG_UDP_RMEM(4 << 20),
                           NSTTAG_SESSION_EXPIRES(B->se), NSTTAG_MIN_SE(90),
                           NSTTAG_TIMER_SOURCE(timer_source),
+                          NSTTAG_REFRESH_BATCH(refresh_batch_ms),
                           TAG_END());
     B->nst_b = nst_create(root, on_b, NULL, NUTAG_URL(url_b),
                           NUTAG_MEDIA_ENABLE(B->media),
@@ -896,6 +903,7 @@ static int run_calls(int argc, char **argv)
     { "mem-attrib", no_argument, NULL, 'A' },
     { "setup-only", no_argument, NULL, 'S' },
     { "timer", required_argument, NULL, 'T' },
+    { "batch", required_argument, NULL, 'B' },
     { NULL, 0, NULL, 0 }
   };
   int opt, mem_attrib = 0, setup_only = 0;
@@ -903,13 +911,13 @@ static int run_calls(int argc, char **argv)
   double cpu_ref0, cpu_ref, sys_ref0, sys_ref, ref_len, t_setup_end, t_ref0, first_due, last_due;
   size_t heap0, heap1;
   long rss0, rss1;
-  double *err = NULL, *err_fire = NULL, *err_nominal = NULL;
+  double *err = NULL, *err_fire = NULL, *err_nominal = NULL, *err_abs = NULL;
   size_t n_err = 0, n_fire = 0;
   unsigned long iterations_ref0;
   unsigned i;
 
   B->mode = MODE_NST, B->n = 1000, B->stagger = 10, B->se = 90, B->media = 1;
-  while ((opt = getopt_long(argc, argv, "m:n:s:e:MAST:", opts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "m:n:s:e:MAST:B:", opts, NULL)) != -1) {
     switch (opt) {
     case 'm': B->mode = strcmp(optarg, "builtin") == 0 ? MODE_BUILTIN : MODE_NST; break;
     case 'n': B->n = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -919,6 +927,7 @@ static int run_calls(int argc, char **argv)
     case 'A': mem_attrib = 1; break;
     case 'S': setup_only = 1; break;
     case 'T': if (set_timer_source(optarg) < 0) return 2; break;
+    case 'B': refresh_batch_ms = (unsigned)strtoul(optarg, NULL, 10); break;
     default: return 2;
     }
   }
@@ -943,7 +952,8 @@ static int run_calls(int argc, char **argv)
   printf("mode=%s\ncalls=%u\nstagger_s=%.1f\nsession_expires=%u\nmedia=%d\n",
          B->mode == MODE_NST ? "nst" : "builtin", B->n, B->stagger, B->se, B->media);
   if (B->mode == MODE_NST)
-    printf("timer_source=%s\n", timer_source_name(timer_source));
+    printf("timer_source=%s\nrefresh_batch_ms=%u\n", timer_source_name(timer_source),
+           refresh_batch_ms);
 
   /* ---- setup */
   if (mem_attrib)
@@ -1049,6 +1059,7 @@ static int run_calls(int argc, char **argv)
   err = calloc(B->n, sizeof *err);
   err_fire = calloc(B->n, sizeof *err_fire);
   err_nominal = calloc(B->n, sizeof *err_nominal);
+  err_abs = calloc(B->n, sizeof *err_abs);
   for (i = 0; i < B->n; i++) {
     bcall_t *c = &B->calls[i];
     if (!c->refreshed || !c->due)
@@ -1058,6 +1069,7 @@ static int run_calls(int argc, char **argv)
        * time was a second earlier (it never fires early). */
       c->due -= 1;
     err[n_err] = c->received - c->due;
+    err_abs[n_err] = fabs(c->received - c->nominal);
     err_nominal[n_err++] = c->received - c->nominal;
     if (c->fired)
       err_fire[n_fire++] = c->fired - c->due;
@@ -1074,6 +1086,7 @@ static int run_calls(int argc, char **argv)
   }
   print_dist("err_recv", err, n_err);
   print_dist("err_nominal", err_nominal, n_err);
+  print_dist("err_nominal_abs", err_abs, n_err);
   print_dist("err_fire", err_fire, n_fire);
 
  shutdown:
@@ -1098,7 +1111,7 @@ static int run_calls(int argc, char **argv)
   su_timer_destroy(deadline_timer);
   su_timer_destroy(pace_timer);
   su_root_destroy(B->root);
-  free(err), free(err_fire), free(err_nominal), free(B->calls);
+  free(err), free(err_fire), free(err_nominal), free(err_abs), free(B->calls);
   return 0;
 }
 
@@ -1308,7 +1321,7 @@ int main(int argc, char **argv)
   if (argc < 2) {
     fprintf(stderr, "usage: nst-bench calls [--mode=nst|builtin] [--calls=N] [--stagger=S]\n"
                     "                       [--session-expires=S] [--no-media] [--mem-attrib]\n"
-                    "                       [--timer=auto|su|fd]\n"
+                    "                       [--timer=auto|su|fd] [--batch=MS]\n"
                     "       nst-bench sched [--timers=N] [--rounds=R] [--timer=su|fd]\n"
                     "       nst-bench spin [--timers=N] [--timer=su|fd]\n");
     return 2;

@@ -4,7 +4,7 @@
 # BENCH is the built bench/nst-bench (a libtool wrapper), OUTDIR gets
 # results.txt (every figure as key=value, run by run), tables.md,
 # results.dat, sched.dat and results.png; SRCDIR is bench/ in the sources
-# (plot.gp, tables.py). Environment: BENCH_CALLS, BENCH_STAGGER,
+# (plot.gp, tables.py). Environment: BENCH_CALLS, BENCH_STAGGER, BENCH_BATCH,
 # BENCH_CG_CALLS (see bench.mk), LIBTOOL.
 #
 # Real-time runs go one at a time (they measure CPU and timing); the two
@@ -16,6 +16,7 @@ SRC=$3
 CALLS=${BENCH_CALLS:-1000 10000}
 STAGGER=${BENCH_STAGGER:-10}
 CG_CALLS=${BENCH_CG_CALLS:-300}
+BATCH=${BENCH_BATCH:-10 100 1000}
 LIBTOOL=${LIBTOOL:-libtool}
 
 mkdir -p "$OUT" || exit 1
@@ -109,6 +110,14 @@ RUN_ENV=NST_BENCH_CEIL=1
 run "rt-nstceil-$first" calls --mode=nst --timer=fd --calls=$first --stagger=$STAGGER
 run "rt-builtinceil-$first" calls --mode=builtin --calls=$first --stagger=$STAGGER
 RUN_ENV=
+
+# 6. NSTTAG_REFRESH_BATCH(W): refreshes on a common grid of W ms (up to W
+# early, never late), at each N; compare with rt-builtin-N
+for n in $CALLS; do
+  for w in $BATCH; do
+    run "rt-nstbatch$w-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER --batch=$w
+  done
+done
 
 echo "uptime_end=$(uptime)" >> "$RES"
 

@@ -87,6 +87,27 @@ def main():
     dat.close()
     p()
 
+    # NSTTAG_REFRESH_BATCH(W): rt-nstbatch<W>-<N>
+    batch = sorted((int(k.split("-")[1][len("nstbatch"):]), int(k.split("-")[2]), k)
+                   for k in runs if k.startswith("rt-nstbatch"))
+    if batch:
+        p("## Refreshes on a common grid (NSTTAG_REFRESH_BATCH, timerfd)")
+        p()
+        p("| N | grid W (ms) | established / refreshed | CPU per refresh (us) | / builtin |"
+          " loop steps per refresh | err vs nominal: min (ms) | median | p99 of abs (ms) |"
+          " max of abs (ms) | load |")
+        p("|---|---|---|---|---|---|---|---|---|---|---|")
+        for w, n, k in sorted(batch, key=lambda x: (x[1], x[0])):
+            r, b = runs[k], runs.get("rt-builtin-%d" % n, {})
+            p("| %d | %d | %s / %s | %.1f | **%.2f** | %.1f | %.3f | %.3f | **%.3f** | %.3f | %s |" % (
+                n, w, r.get("established"), r.get("refreshed"),
+                num(r, "cpu_us_per_refresh"),
+                ratio(num(r, "cpu_us_per_refresh"), num(b, "cpu_us_per_refresh")),
+                num(r, "loop_steps_per_refresh"), num(r, "err_nominal_min_ms"),
+                num(r, "err_nominal_median_ms"), num(r, "err_nominal_abs_p99_ms"),
+                num(r, "err_nominal_abs_max_ms"), r.get("load_before", "")))
+        p()
+
     cn, cb = runs.get("cg-nst"), runs.get("cg-builtin")
     if cn and cb:
         p("## Instructions (callgrind, whole process, both UAs)")
