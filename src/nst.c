@@ -169,14 +169,12 @@ int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, .
 {
   nst_config_t cfg;
   ta_list ta;
-  int retval;
 
   nst_config_default(&cfg);
   ta_start(ta, tag, value);
   nst_config_from_tags(&cfg, ta_args(ta));
   (void)ta_end(ta);
-  retval = nst_config_check(&cfg, return_why);
-  return retval;
+  return nst_config_check(&cfg, return_why);
 }
 
 nua_t *nst_nua(nst_t const *nst)

@@ -169,12 +169,12 @@ static int call_report(nst_call_t *call, nst_event_t event, int status,
 /* ---------------------------------------------------------------------- */
 /* Timers */
 
-/* The session ends @a ms from now unless refreshed; warn first. */
-static void call_arm_expiry(nst_call_t *call, uint64_t ms)
+/* The session ends @a ms after @a now unless refreshed; warn first. */
+static void call_arm_expiry(nst_call_t *call, su_time_t now, uint64_t ms)
 {
   int64_t warn = nst_warning_delay_ms(ms, call->nc_config.expiry_warning);
 
-  call->nc_expires_at = su_time_add(su_now(), (su_duration_t)ms);
+  call->nc_expires_at = su_time_add(now, (su_duration_t)ms);
   if (warn < 0)
     nst_sched_arm(&call->nc_expiry_timer, ms, call_expiry_due, call);
   else
@@ -188,28 +188,28 @@ static void call_arm_expiry(nst_call_t *call, uint64_t ms)
 static void call_arm(nst_call_t *call)
 {
   unsigned interval = call->nc_session.interval;
+  su_time_t now = su_now();
 
   nst_sched_cancel(&call->nc_refresh_timer);
   nst_sched_cancel(&call->nc_expiry_timer);
   call->nc_expires_at = nst_no_time;   /* until armed again */
   call->nc_refresh_waiting = 0;
-  call->nc_refreshed_at = su_now();
+  call->nc_refreshed_at = now;
 
   if (interval == 0)
     return;
 
   if (call->nc_session.refresher == nst_refresher_local) {
-    su_time_t now = su_now();
     uint64_t now_ms = (uint64_t)now.tv_sec * 1000u + now.tv_usec / 1000u;
 
     nst_sched_arm(&call->nc_refresh_timer,
                   nst_batched_delay_ms(now_ms, nst_refresh_delay_ms(interval),
                                        call->nc_config.refresh_batch),
                   call_refresh_due, call);
-    call_arm_expiry(call, (uint64_t)interval * 1000u);
+    call_arm_expiry(call, now, (uint64_t)interval * 1000u);
   }
   else {
-    call_arm_expiry(call, nst_expiry_delay_ms(interval));
+    call_arm_expiry(call, now, nst_expiry_delay_ms(interval));
   }
 }
 

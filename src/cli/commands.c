@@ -131,8 +131,9 @@ static void say_ms(char *buf, size_t size, char const *what, long ms)
     snprintf(buf + n, size - n, "%s%s in %.3f s", n ? ", " : "", what, ms / 1000.0);
 }
 
-/* Which timer fires next, from nst_get_info()'s three delays. */
-static char const *next_timer_name(nst_info_t const *info, long next)
+/* Which timer fires next, from nst_get_info()'s three delays: its name,
+ * and in *@a next_ms its delay (-1: none armed). */
+static char const *next_timer(nst_info_t const *info, long *next_ms)
 {
   long d[3] = { info->ni_refresh_in_ms, info->ni_expires_in_ms, info->ni_lifetime_in_ms };
   char const *names[3] = { "refresh", "expiry BYE", "lifetime end" };
@@ -141,15 +142,15 @@ static char const *next_timer_name(nst_info_t const *info, long next)
   for (i = 0; i < 3; i++)
     if (d[i] >= 0 && (best < 0 || d[i] < d[best]))
       best = i;
-  if (best < 0 || next < 0)
-    return "?";
-  return names[best];
+  *next_ms = best < 0 ? -1 : d[best];
+  return best < 0 ? "none" : names[best];
 }
 
 static void status_timer(cli_t *cli)
 {
   nst_info_t info[1];
-  long next = nst_next_timer_ms(cli->nst, cli->call);
+  char const *next_name;
+  long next;
   char buf[160] = "";
 
   if (nst_get_info(cli->nst, cli->call, info) < 0) {
@@ -168,9 +169,10 @@ static void status_timer(cli_t *cli)
   say_ms(buf, sizeof buf, "refresh", info->ni_refresh_in_ms);
   say_ms(buf, sizeof buf, "expiry BYE", info->ni_expires_in_ms);
   say_ms(buf, sizeof buf, "lifetime end", info->ni_lifetime_in_ms);
+  next_name = next_timer(info, &next);
   if (next >= 0)
     cli_say(cli, "status: next timer in %.3f s: %s (%s)", next / 1000.0,
-            next_timer_name(info, next), buf);
+            next_name, buf);
   else
     cli_say(cli, "status: no timer armed");
 }

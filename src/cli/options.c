@@ -387,7 +387,6 @@ int cli_merge_config(cli_settings_t *set, su_home_t *home, tagi_t **return_tags)
   tagi_t *file_tags = NULL, *out;
   tagi_t const *t;
   size_t n = 0, max = CLI_MAX_TAGS;
-  unsigned se = 1800, min_se = 90;
 
   if (set->config) {
     char *messages = NULL;
@@ -407,13 +406,7 @@ int cli_merge_config(cli_settings_t *set, su_home_t *home, tagi_t **return_tags)
       merge_tag(out, &n, t);
   for (t = set->tags; t->t_tag; t++)
     merge_tag(out, &n, t);
-
-  tl_gets(out, NSTTAG_SESSION_EXPIRES_REF(se), NSTTAG_MIN_SE_REF(min_se), TAG_END());
-  if (min_se < 90 || se < min_se) {
-    fprintf(stderr, "nst-cli: need 90 <= Min-SE (%u) <= session interval (%u)\n",
-            min_se, se);
-    return -1;
-  }
+  /* Whether nst accepts them is nst_check_tags()'s to say (main()). */
   *return_tags = out;
   return 0;
 }
