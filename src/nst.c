@@ -12,6 +12,7 @@
 #include "nst_priv.h"
 
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tagarg.h>
 
@@ -60,7 +61,9 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
   case nua_i_ack:
     return call ? nst_call_on_i_ack(call) : 1;
   case nua_r_invite:
-    return call ? nst_call_on_response(call, nst_method_invite, *status, *phrase, sip) : 1;
+    if (call == NULL)
+      return nst_call_on_plain_response(nst, nh, nst_method_invite, *status, *phrase, sip);
+    return nst_call_on_response(call, nst_method_invite, *status, *phrase, sip);
   case nua_r_update:
     return call ? nst_call_on_response(call, nst_method_update, *status, *phrase, sip) : 1;
   case nua_r_method:
@@ -126,6 +129,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   nst_config_default(&nst->ns_config);
 
   ta_start(ta, tag, value);
+  nst_config_from_nua_tags(&nst->ns_config, ta_args(ta));
   nst_config_from_tags(&nst->ns_config, ta_args(ta));
   tl_gets(ta_args(ta), NSTTAG_TIMER_SOURCE_REF(timer_source), TAG_END());
 
@@ -147,14 +151,18 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   nst->ns_calls = g_hash_table_new_full(g_direct_hash, g_direct_equal,
                                         NULL, nst_call_free);
   nst->ns_mclass = nst_parser_create(&nst->ns_se_offset, &nst->ns_min_se_offset);
-  if (nst->ns_mclass)
-    /* Our tags come first: the application cannot switch nua's engine back
-     * on by accident (nua ignores the NSTTAG_* ones). */
+  nst->ns_supported = nst_supported_from_tags(nst->ns_home,
+    sip_supported_make(nst->ns_home, NST_NUA_SUPPORTED), ta_args(ta));
+  if (nst->ns_mclass && nst->ns_supported) {
+    /* nua's own timer tags were translated above and do not reach nua
+     * (nst_tags_for_nua()), nor does Supported, which nst keeps. */
+    tagi_t *nua_tags = nst_tags_for_nua(nst->ns_home, ta_args(ta));
     nst->ns_nua = nua_create(root, nst_callback, (nua_magic_t *)nst,
                              NUTAG_SIP_PARSER(nst->ns_mclass),
-                             NUTAG_SESSION_TIMER(0),
-                             NUTAG_SESSION_REFRESHER(nua_no_refresher),
-                             ta_tags(ta));
+                             NST_NUA_PINS(nst->ns_supported),
+                             TAG_NEXT(nua_tags));
+    su_free(nst->ns_home, nua_tags);
+  }
   (void)ta_end(ta);
 
   if (nst->ns_nua == NULL) {

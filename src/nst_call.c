@@ -250,6 +250,7 @@ static int call_config_with_tags(nst_t *nst, nua_handle_t *nh, tagi_t const *tag
   char const *why;
 
   *cfg = call ? call->nc_config : nst->ns_config;
+  nst_config_from_nua_tags(cfg, tags);
   nst_config_from_tags(cfg, tags);
   if (nst_config_check(cfg, &why) < 0) {
     SU_DEBUG_1(("nst: call %p: request refused, NSTTAG_* invalid: %s\n",
@@ -259,23 +260,54 @@ static int call_config_with_tags(nst_t *nst, nua_handle_t *nh, tagi_t const *tag
   return 0;
 }
 
+/* nua's Supported for this call: the module's, as the request's own tags
+ * change it (in @a home). */
+static sip_supported_t *call_supported(nst_call_t const *call, su_home_t *home,
+                                       tagi_t const *tags)
+{
+  return nst_supported_from_tags(home, call->nc_nst->ns_supported, tags);
+}
+
+/* Give the handle its real Supported list again (nst_parser.c: between
+ * our requests, an incoming "Require: timer" must find "timer" in it). */
+static void call_restore_supported(nst_call_t *call, sip_supported_t const *real)
+{
+  call->nc_own_set_params++;
+  nua_set_hparams(call->nc_nh, SIPTAG_SUPPORTED(real), TAG_END());
+}
+
+/* A request of ours whose Supported nua saw as opaque may still be queued
+ * in nua (and set the handle's list when it starts): once it is answered,
+ * the real list goes back again. */
+static void call_request_answered(nst_call_t *call)
+{
+  if (call->nc_supported_opaque) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+
+    call->nc_supported_opaque = 0;
+    call_restore_supported(call, call_supported(call, home, call->nc_app_tags));
+    su_home_deinit(home);
+  }
+}
+
 /* Every INVITE and UPDATE nst sends goes through here, with @a h as its
- * timer headers.
+ * timer headers and the application's @a tags (nua's own timer tags and
+ * Supported taken out: nst translated them, nst_tags_for_nua()).
  *
- * NUTAG_AUTOANSWER(0) makes nua hand re-INVITEs to us unanswered
- * (nua-integration.md section 2). NUTAG_RETRY_COUNT(1) limits nua's own
- * restart after 422, which resends the request unchanged, to one (section
- * 4); 0 would stop it too, but would also keep nua from storing a 401/407
- * challenge, and nua_authenticate() would then have nothing to answer.
- * Both stick to the handle. 
+ * nua sees this request's Supported as one opaque item, so its own
+ * session-timer engine sits the transaction out: no resend of an
+ * unchanged request after 422 (section 7.3 wants the raised values in the
+ * very next one), no timer of its own whatever NUTAG_SESSION_TIMER() says
+ * (nst_parser.c, doc/nua-differences.md). NUTAG_AUTOANSWER(0) makes nua
+ * hand re-INVITEs to us unanswered (doc/nua-differences.md); it sticks to
+ * the handle.
  *
  * Our SDP-less refresh UPDATE goes out as an extension request
  * (nua_method()), outside nua's session usage: nua would otherwise end the
  * call with BYE on any 5xx to it (its dialog-usage rules), where RFC 4028
  * keeps the session until it expires, and would destroy the dialog on
- * 408/481 before we can send the BYE section 10 asks for. */
-#define NST_NUA_RETRY_COUNT 1
-
+ * 408/481 before we can send the BYE section 10 asks for. Outside the
+ * session, nua's engine never looks at it. */
 typedef enum nst_send_as_e {
   nst_send_session,          /* nua_invite() / nua_update() */
   nst_send_refresh_update    /* nua_method("UPDATE") */
@@ -284,6 +316,12 @@ typedef enum nst_send_as_e {
 static void call_send(nst_call_t *call, nst_method_t method, nst_send_as_t as,
                       nst_hdrs_t const *h, tagi_t const *tags)
 {
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  tagi_t *app = nst_tags_for_nua(home, tags);
+  sip_supported_t const *real = call_supported(call, home, tags);
+  sip_supported_t opaque[1];
+  msg_param_t items[2];
+  char *joined = nst_supported_opaque(real, opaque, items);
   nst_hdr_strs_t s;
 
   call->nc_sent = *h;
@@ -291,26 +329,33 @@ static void call_send(nst_call_t *call, nst_method_t method, nst_send_as_t as,
 
   if (as == nst_send_refresh_update)
     nua_method(call->nc_nh,
-               NUTAG_METHOD("UPDATE"), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
-               SIPTAG_SUPPORTED_STR("timer"),
+               NUTAG_METHOD("UPDATE"), SIPTAG_SUPPORTED(real),
                TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-               TAG_NEXT(tags));
-  else if (method == nst_method_invite)
-    nua_invite(call->nc_nh,
-               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
-               TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
-               TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
-               TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-               TAG_NEXT(tags));
-  else
-    nua_update(call->nc_nh,
-               NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
-               TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
-               TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
-               TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-               TAG_NEXT(tags));
+               TAG_NEXT(app));
+  else {
+    if (method == nst_method_invite)
+      nua_invite(call->nc_nh,
+                 NUTAG_AUTOANSWER(0), SIPTAG_SUPPORTED(opaque),
+                 TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
+                 TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
+                 TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
+                 TAG_NEXT(app));
+    else
+      nua_update(call->nc_nh,
+                 NUTAG_AUTOANSWER(0), SIPTAG_SUPPORTED(opaque),
+                 TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
+                 TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
+                 TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
+                 TAG_NEXT(app));
+    /* nua starts the request before it takes this: the request saw the
+     * opaque list, the handle gets the real one back. */
+    call_restore_supported(call, real);
+    call->nc_supported_opaque = 1;
+  }
+  g_free(joined);
+  su_home_deinit(home);
 }
 
 static nst_hdrs_t call_request_hdrs(nst_call_t const *call)
@@ -341,6 +386,7 @@ static int call_send_app(nst_t *nst, nua_handle_t *nh, nst_method_t method,
   if (!call->nc_established && method == nst_method_invite)
     call->nc_caller = 1;        /* we place the call: we own the Call-ID */
 
+  nst_config_for_role(&cfg, 1);
   call->nc_config = cfg;
   su_free(NULL, call->nc_app_tags);
   call->nc_app_tags = tl_adup(NULL, tags);
@@ -649,12 +695,21 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
   return 0;
 }
 
-/* A final response to the application's INVITE or UPDATE. */
+/* What a request nst did not send offered: nua's Supported (with
+ * "timer"), no Session-Expires (nua's engine adds none, nst_parser.c). */
+static nst_hdrs_t const nst_plain_request = { 0, nst_label_none, 0, 1, 0 };
+
+/* A final response to the application's INVITE or UPDATE: one it sent
+ * through nst, or with plain nua_invite()/nua_update() (whose 2xx binds us
+ * all the same, section 7.2). */
 static int call_on_app_response(nst_call_t *call, nst_method_t method,
                                 int status, char const *phrase, sip_t const *sip)
 {
   nst_hdrs_t resp = nst_read_hdrs(call->nc_nst, sip), next;
   nst_outcome_t o;
+
+  if (call->nc_app_method != method)
+    call->nc_sent = nst_plain_request;
 
   if (status == 422 && call->nc_app_method == method &&
       nst_uac_after_422(&call->nc_sent, resp.min_se, call->nc_422_retries, &next)) {
@@ -711,6 +766,22 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
   return 1;
 }
 
+int nst_call_on_plain_response(nst_t *nst, nua_handle_t *nh, nst_method_t method,
+                               int status, char const *phrase, sip_t const *sip)
+{
+  nst_call_t *call;
+
+  /* A call placed with plain nua_invite(): its 2xx binds us (section 7.2),
+   * so nst runs the timer it negotiated from here on. */
+  if (method != nst_method_invite || status < 200 || status >= 300)
+    return 1;
+  call = nst_call_get(nst, nh);
+  if (call == NULL)
+    return 1;
+  call->nc_caller = 1;
+  return call_on_app_response(call, method, status, phrase, sip);
+}
+
 int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
                          char const *phrase, sip_t const *sip)
 {
@@ -719,15 +790,9 @@ int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
   if (status == 422)
     call->nc_nst->ns_stats.ns_422_received++;
 
-  /* nua resending our request after 422 on its own (see call_send()):
-   * nothing the application needs to hear about. */
-  if (status == 100 && phrase && strcmp(phrase, "Re-Negotiating Session Timer") == 0) {
-    call->nc_nst->ns_stats.ns_422_received++;   /* it carries the 422 */
-    call->nc_hide_recalling = 1;   /* and the "calling" it reports again */
-    return 0;
-  }
   if (status < 200)
     return !ours;
+  call_request_answered(call);
   if (ours)
     return call_on_refresh_response(call, method, status, phrase, sip);
   return call_on_app_response(call, method, status, phrase, sip);
@@ -758,12 +823,26 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
   }
   nst_format_hdrs(&h, &s);
 
-  nua_respond(call->nc_nh, status, phrase,
-              NUTAG_AUTOANSWER(0), NUTAG_RETRY_COUNT(NST_NUA_RETRY_COUNT),
-              TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
-              TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-              TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
-              TAG_NEXT(extra));
+  {
+    /* As call_send(): nua's engine sits this 2xx out. */
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    tagi_t *app = nst_tags_for_nua(home, extra);
+    sip_supported_t const *real = call_supported(call, home, extra);
+    sip_supported_t opaque[1];
+    msg_param_t items[2];
+    char *joined = nst_supported_opaque(real, opaque, items);
+
+    nua_respond(call->nc_nh, status, phrase,
+                NUTAG_AUTOANSWER(0), SIPTAG_SUPPORTED(opaque),
+                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
+                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
+                TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
+                TAG_NEXT(app));
+    call_restore_supported(call, real);
+    call->nc_supported_opaque = 1;
+    g_free(joined);
+    su_home_deinit(home);
+  }
 }
 
 int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
@@ -790,6 +869,7 @@ int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
     (void)ta_end(ta);
     return -1;
   }
+  nst_config_for_role(&cfg, 0);
   call->nc_config = cfg;
   o = nst_negotiate_uas(&call->nc_config, &call->nc_request, NULL);
   if (o.reject)                 /* a per-call Min-SE above the offer */
@@ -895,6 +975,8 @@ int nst_call_on_i_ack(nst_call_t *call)
  * refreshed it), forget the call when it ends. */
 int nst_call_on_i_state(nst_call_t *call, int callstate)
 {
+  if (callstate >= nua_callstate_completed)
+    call_request_answered(call);   /* a 2xx of ours waited for PRACK */
   if (callstate == nua_callstate_terminated) {
     nua_handle_t *nh = call->nc_nh;
 
@@ -937,16 +1019,22 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
     return 0;
   }
 
+  if (!call->nc_established && !call->nc_caller &&
+      (callstate == nua_callstate_completed || callstate == nua_callstate_ready)) {
+    /* The application answered with plain nua_respond(): its 2xx carried
+     * no Session-Expires, so the session has no timer (section 9). */
+    nst_outcome_t none;
+    memset(&none, 0, sizeof none);
+    call_set_session(call, &none);
+    if (!call_report(call, nst_ev_negotiated, 200, sip_200_OK))
+      return 1;
+  }
+
   if (callstate == nua_callstate_ready && call->nc_peer_pending) {
     call->nc_peer_pending = 0;
     call_idle(call);
   }
 
-  /* nua's own restart after 422 reports "calling" once more. */
-  if (call->nc_hide_recalling && callstate == nua_callstate_calling) {
-    call->nc_hide_recalling = 0;
-    return 0;
-  }
   return 1;
 }
 

@@ -20,6 +20,17 @@ void nst_config_default(nst_config_t *cfg)
   cfg->expiry_warning = NST_DEFAULT_EXPIRY_WARNING;
   cfg->lifetime_max = 0;
   cfg->refresh_batch = 0;
+  cfg->nua_refresher = nst_nua_no_refresher;
+}
+
+void nst_config_for_role(nst_config_t *cfg, int uac)
+{
+  if (cfg->refresher != nst_pref_auto)
+    return;
+  if (cfg->nua_refresher == nst_nua_local_refresher)
+    cfg->refresher = uac ? nst_pref_uac : nst_pref_uas;
+  else if (cfg->nua_refresher == nst_nua_remote_refresher)
+    cfg->refresher = uac ? nst_pref_uas : nst_pref_uac;
 }
 
 int nst_config_check(nst_config_t const *cfg, char const **why)

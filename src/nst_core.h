@@ -36,7 +36,19 @@ typedef struct nst_config_s {
   unsigned             expiry_warning; /**< s before expiry to warn, 0: never */
   unsigned             lifetime_max;   /**< largest lifetime granted, 0: any */
   unsigned             refresh_batch;  /**< ms grid of refresh times, 0: none */
+  int                  nua_refresher;  /**< NUTAG_SESSION_REFRESHER() given
+                                            (nst_nua_refresher_t): "we" or
+                                            "they" refresh, which names a
+                                            role only per call */
 } nst_config_t;
+
+/** nua's enum nua_session_refresher, without nua's header in the core. */
+typedef enum nst_nua_refresher_e {
+  nst_nua_no_refresher = 0,
+  nst_nua_local_refresher,
+  nst_nua_remote_refresher,
+  nst_nua_any_refresher
+} nst_nua_refresher_t;
 
 /** What one request or response says about session timers. */
 typedef struct nst_hdrs_s {
@@ -61,6 +73,18 @@ void nst_config_default(nst_config_t *cfg);
 /** Override @a cfg with the NSTTAG_* tags in @a tags (nst_tag.c; check
  * the result with nst_config_check()). */
 void nst_config_from_tags(nst_config_t *cfg, tagi_t const *tags);
+
+/** nua's own session-timer tags (NUTAG_SESSION_TIMER(), NUTAG_MIN_SE(),
+ * NUTAG_SESSION_REFRESHER(), NUTAG_UPDATE_REFRESH()) as nst's settings:
+ * an application that configured nua's engine gets the same from nst.
+ * A value of 0 ("nua's default") changes nothing. Apply before
+ * nst_config_from_tags(), so that NSTTAG_* win. */
+void nst_config_from_nua_tags(nst_config_t *cfg, tagi_t const *tags);
+
+/** The refresher preference of a call in which we are the UAC (@a uac) or
+ * the UAS: NUTAG_SESSION_REFRESHER()'s local/remote become uac/uas, unless
+ * NSTTAG_REFRESHER() chose already. */
+void nst_config_for_role(nst_config_t *cfg, int uac);
 
 /** 0 if @a cfg is valid, else -1 with a reason in @a why. */
 int nst_config_check(nst_config_t const *cfg, char const **why);

@@ -7,6 +7,9 @@
 #include "nst_priv.h"
 
 #include <sofia-sip/sip_header.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/su_string.h>
+#include <sofia-sip/su_tag_class.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,4 +112,112 @@ void nst_format_hdrs(nst_hdrs_t const *h, nst_hdr_strs_t *s)
              label ? ";refresher=" : "", label ? label : "");
   if (h->min_se)
     snprintf(s->min_se, sizeof s->min_se, "%u", h->min_se);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Supported, and who may see "timer" in it
+ *
+ * nua decides whether its own session-timer engine runs in a transaction
+ * from one fact: "timer" in the Supported list of the handle, or of the
+ * request, when the request starts or the 2xx is made
+ * (session_timer_preferences() in nua_session.c sets t->local.supported).
+ * With it, nua answers a 422 by resending the request unchanged
+ * (session_timer_check_restart()), and with NUTAG_SESSION_TIMER() set it
+ * refreshes on its own. The same list also decides whether an incoming
+ * "Require: timer" gets 420, so "timer" must stay in it between our
+ * requests. So nst gives each of its own INVITE, UPDATE and 2xx the list
+ * as one opaque item ("timer, 100rel": on the wire exactly the list, but
+ * no item equals "timer"), then puts the real list back on the handle
+ * (doc/nua-differences.md, "one engine"). */
+
+/* Append the items of @a add not yet in @a list (comma-separated). */
+static void supported_merge(GString *list, msg_param_t const *add)
+{
+  for (; add && *add; add++) {
+    gchar **have = g_strsplit(list->str, ", ", -1);
+    int found = 0, i;
+
+    for (i = 0; have[i] && !found; i++)
+      found = su_casematch(have[i], *add);
+    g_strfreev(have);
+    if (!found)
+      g_string_append_printf(list, "%s%s", list->len ? ", " : "", *add);
+  }
+}
+
+static void supported_merge_str(GString *list, char const *str)
+{
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  sip_supported_t *k = str ? sip_supported_make(home, str) : NULL;
+
+  if (k)
+    supported_merge(list, k->k_items);
+  su_home_deinit(home);
+}
+
+int nst_is_supported_tag(tag_type_t tag)
+{
+  return tag == siptag_supported || tag == siptag_supported_str ||
+         tag == nutag_supported;
+}
+
+sip_supported_t *nst_supported_from_tags(su_home_t *home,
+                                         sip_supported_t const *base,
+                                         tagi_t const *tags)
+{
+  GString *list = g_string_new(NULL);
+  sip_supported_t *result;
+  tagi_t const *t;
+
+  if (base)
+    supported_merge(list, base->k_items);
+  for (t = tags; t; t = tl_next(t)) {
+    if (!nst_is_supported_tag(t->t_tag) || t->t_value == 0 ||
+        t->t_value == (tag_value_t)SIP_NONE)
+      continue;
+    /* As nua's own parameters: NUTAG_SUPPORTED() adds, the SIPTAG_ ones
+     * replace. */
+    if (t->t_tag != nutag_supported)
+      g_string_truncate(list, 0);
+    if (t->t_tag == siptag_supported)
+      supported_merge(list, ((sip_supported_t const *)t->t_value)->k_items);
+    else
+      supported_merge_str(list, (char const *)t->t_value);
+  }
+  supported_merge_str(list, "timer");   /* nst is the timer's engine */
+  result = sip_supported_make(home, list->str);
+  g_string_free(list, TRUE);
+  return result;
+}
+
+char *nst_supported_opaque(sip_supported_t const *real,
+                           sip_supported_t *out, msg_param_t items[2])
+{
+  GString *joined = g_string_new(NULL);
+  msg_param_t const *i;
+
+  for (i = real ? real->k_items : NULL; i && *i; i++)
+    g_string_append_printf(joined, "%s%s", joined->len ? ", " : "", *i);
+  sip_supported_init(out);
+  items[0] = joined->str, items[1] = NULL;
+  out->k_items = items;
+  return g_string_free(joined, FALSE);
+}
+
+/* Tags nst keeps from nua: the Supported list (see above) and nua's own
+ * session-timer parameters (nst translates them: nst_config_from_nua_tags()). */
+static int tag_is_nsts_own(tagi_t const *filter, tagi_t const *t)
+{
+  (void)filter;
+  return !(nst_is_supported_tag(t->t_tag) ||
+           t->t_tag == nutag_session_timer || t->t_tag == nutag_min_se ||
+           t->t_tag == nutag_session_refresher ||
+           t->t_tag == nutag_update_refresh);
+}
+
+tagi_t *nst_tags_for_nua(su_home_t *home, tagi_t const *tags)
+{
+  tagi_t const filter[] = { { TAG_FILTER(tag_is_nsts_own) }, { TAG_END() } };
+
+  return tags ? tl_afilter(home, filter, tags) : NULL;
 }

@@ -29,6 +29,7 @@ struct nst_s {
   unsigned short     ns_se_offset;  /* where Session-Expires lands in sip_t */
   unsigned short     ns_min_se_offset;
   nst_config_t       ns_config;
+  sip_supported_t   *ns_supported;  /* nua's Supported, "timer" in it (ns_home) */
   nua_callback_f     ns_app_callback;
   nua_magic_t       *ns_app_magic;
   nst_callback_f    *ns_ev_callback;
@@ -54,7 +55,6 @@ struct nst_call_s {
   nst_method_t       nc_app_method;  /* ... and its method (none: none pending) */
   unsigned           nc_422_retries; /* for the request in flight */
   unsigned           nc_refreshes;
-  unsigned           nc_hide_recalling:1; /* nua resent after 422 on its own */
   nst_method_t       nc_refreshing;  /* our own refresh in flight */
   unsigned           nc_caller:1;    /* we sent the initial INVITE */
   unsigned           nc_established:1;
@@ -67,6 +67,9 @@ struct nst_call_s {
   unsigned           nc_hide_states:1;  /* hide nua_i_state of our refresh */
   unsigned           nc_ending:1;    /* nst sent BYE */
   unsigned           nc_appl_update:1; /* nua hands us this call's UPDATEs */
+  unsigned           nc_supported_opaque:1; /* a request/2xx of ours with
+                                               the opaque Supported may still
+                                               be queued in nua */
   unsigned           nc_own_set_params; /* nua_r_set_params of ours to come */
   nst_sched_timer_t  nc_refresh_timer;
   /* The expiry timer fires twice: NSTTAG_EXPIRY_WARNING() before the end
@@ -89,6 +92,16 @@ struct nst_call_s {
   nst_sched_timer_t  nc_next_timer;
 };
 
+/* nua's parameters that nst holds: nua's engine has nothing to run with
+ * (interval 0, no refresher) and nua's Supported is nst's list
+ * (doc/nua-differences.md, "one engine"). */
+#define NST_NUA_SUPPORTED "timer, 100rel"   /* nua's own default */
+#define NST_NUA_MIN_SE 90
+#define NST_NUA_PINS(supported) \
+  NUTAG_SESSION_TIMER(0), NUTAG_SESSION_REFRESHER(nua_no_refresher), \
+  NUTAG_MIN_SE(NST_NUA_MIN_SE), NUTAG_UPDATE_REFRESH(0), \
+  SIPTAG_SUPPORTED(supported)
+
 /* nst_parser.c */
 msg_mclass_t *nst_parser_create(unsigned short *se_offset,
                                 unsigned short *min_se_offset);
@@ -104,6 +117,18 @@ typedef struct nst_hdr_strs_s {
 
 void nst_format_hdrs(nst_hdrs_t const *h, nst_hdr_strs_t *s);
 
+int nst_is_supported_tag(tag_type_t tag);
+/** @a base as nua's Supported tags in @a tags change it, "timer" added. */
+sip_supported_t *nst_supported_from_tags(su_home_t *home,
+                                         sip_supported_t const *base,
+                                         tagi_t const *tags);
+/** @a real as one item in @a out (see nst_parser.c); g_free() the result
+ * once nua has taken the tag (nua copies it at once). */
+char *nst_supported_opaque(sip_supported_t const *real,
+                           sip_supported_t *out, msg_param_t items[2]);
+/** @a tags without those nst keeps from nua (Supported, nua's timer tags). */
+tagi_t *nst_tags_for_nua(su_home_t *home, tagi_t const *tags);
+
 /* nst_call.c */
 nst_call_t *nst_call_find(nst_t const *nst, nua_handle_t const *nh);
 nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh);
@@ -118,6 +143,8 @@ int nst_call_on_i_update(nst_call_t *call, sip_t const *sip);
 int nst_call_on_i_ack(nst_call_t *call);
 int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
                          char const *phrase, sip_t const *sip);
+int nst_call_on_plain_response(nst_t *nst, nua_handle_t *nh, nst_method_t method,
+                               int status, char const *phrase, sip_t const *sip);
 int nst_call_on_i_state(nst_call_t *call, int callstate);
 int nst_call_on_i_active(nst_call_t *call);
 int nst_call_on_i_terminated(nst_call_t *call);

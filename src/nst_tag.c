@@ -8,6 +8,7 @@
 #include <sofia-sip/su_tag_class.h>
 #include <nst/nst_tag.h>
 #include <sofia-sip/su_tagarg.h>
+#include <sofia-sip/nua_tag.h>
 
 #include "nst_core.h"
 
@@ -49,6 +50,22 @@ tag_typedef_t nsttag_lifetime_max_ref = NST_REFTAG_TYPEDEF(lifetime_max);
 
 tag_typedef_t nsttag_refresh_batch = UINTTAG_TYPEDEF(refresh_batch);
 tag_typedef_t nsttag_refresh_batch_ref = NST_REFTAG_TYPEDEF(refresh_batch);
+
+void nst_config_from_nua_tags(nst_config_t *cfg, tagi_t const *tags)
+{
+  tagi_t const *t;
+
+  for (t = tags; t; t = tl_next(t)) {
+    if (t->t_tag == nutag_session_timer && t->t_value)
+      cfg->session_expires = (unsigned)t->t_value;
+    else if (t->t_tag == nutag_min_se && t->t_value)
+      cfg->min_se = (unsigned)t->t_value;
+    else if (t->t_tag == nutag_session_refresher)
+      cfg->nua_refresher = (int)t->t_value;
+    else if (t->t_tag == nutag_update_refresh && t->t_value)
+      cfg->refresh_method = nst_refresh_by_update;
+  }
+}
 
 void nst_config_from_tags(nst_config_t *cfg, tagi_t const *tags)
 {

@@ -14,47 +14,48 @@
 /* ====================================================================== */
 /* 7.3 - 422 to our INVITE */
 
-/* nua 1.12.11 resends an INVITE answered 422 once, unchanged, before it
- * reports the 422 (its own restart; nst limits it to one, see call_send()).
- * Play that round: ACK, the identical INVITE, the same 422 again. */
-static struct message *nua_resends_once(struct message *invite, char const *min_se)
+/* After a 422 the very next INVITE on the wire is the retry: nua must not
+ * resend the request unchanged on its own first (nua-differences.md, "one
+ * engine"). Takes the ACK of the 422 and returns that next INVITE. */
+static struct message *next_invite_after_422(void)
 {
-  struct message *again;
+  struct message *next;
 
   ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
-  again = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-  ck_assert(again != NULL);
-  ck_assert_uint_eq(se_of(again)->x_delta, se_of(invite)->x_delta);
-  s2_sip_respond_to(again, NULL, 422, "Session Interval Too Small",
-                    TAG_IF(min_se, SIPTAG_MIN_SE_STR(min_se)), TAG_END());
-  return again;
+  next = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(next != NULL, "no INVITE after 422");
+  return next;
+}
+
+/* Section 7.3 with RFC 3261 8.1.3.5: the retry has the same Call-ID and
+ * From address, a new From tag (erratum 1681), the next CSeq. */
+static void check_retry_of(struct message *retry, struct message *invite)
+{
+  ck_assert_str_eq(retry->sip->sip_call_id->i_id, invite->sip->sip_call_id->i_id);
+  ck_assert(url_cmp(retry->sip->sip_from->a_url, invite->sip->sip_from->a_url) == 0);
+  ck_assert(retry->sip->sip_from->a_tag != NULL);
+  ck_assert_str_ne(retry->sip->sip_from->a_tag, invite->sip->sip_from->a_tag);
+  ck_assert_uint_eq(retry->sip->sip_cseq->cs_seq, invite->sip->sip_cseq->cs_seq + 1);
 }
 
 START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
 {
   nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
-  struct message *invite, *again, *retry;
+  struct message *invite, *retry;
 
   invite = nst_sends_invite(nh, TAG_END());
   check_se(invite, 1800, NULL);
   s2_sip_respond_to(invite, NULL, 422, "Session Interval Too Small",
                     SIPTAG_MIN_SE_STR("2000"), TAG_END());
-  again = nua_resends_once(invite, "2000");
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
 
-  retry = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-  ck_assert_msg(retry != NULL, "no INVITE after 422");
+  /* One 422, two INVITEs on the wire: the second is the raised one. */
+  retry = next_invite_after_422();
   check_se(retry, 2000, NULL);
   ck_assert(retry->sip->sip_min_se != NULL);
   ck_assert_uint_eq(retry->sip->sip_min_se->min_delta, 2000);
-  /* Section 7.3 with RFC 3261 8.1.3.5: same Call-ID and From address, the
-   * next CSeq; a new From tag (erratum 1681). */
-  ck_assert_str_eq(retry->sip->sip_call_id->i_id, invite->sip->sip_call_id->i_id);
-  ck_assert(url_cmp(retry->sip->sip_from->a_url, invite->sip->sip_from->a_url) == 0);
-  ck_assert(retry->sip->sip_from->a_tag != NULL);
-  ck_assert_str_ne(retry->sip->sip_from->a_tag, invite->sip->sip_from->a_tag);
-  ck_assert_uint_eq(retry->sip->sip_cseq->cs_seq, again->sip->sip_cseq->cs_seq + 1);
-  s2_sip_free_message(invite), s2_sip_free_message(again);
+  ck_assert_msg(has_timer(retry->sip->sip_supported), "retry without Supported: timer");
+  check_retry_of(retry, invite);
+  s2_sip_free_message(invite);
 
   peer_respond(retry, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
                SIPTAG_REQUIRE_STR("timer"), TAG_END());
@@ -62,10 +63,12 @@ START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
   ck_assert(s2_check_event(nua_r_invite, 200));
   ck_assert(s2_check_callstate(nua_callstate_ready));
   ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  ck_assert_msg(!peer_has_request_of(sip_method_invite), "a third INVITE");
   {
     nst_stats_t st;
     ck_assert_int_eq(nst_get_stats(s2_nst, &st), 0);
-    ck_assert_uint_eq(st.ns_422_received, 2);   /* nua's resend got one too */
+    ck_assert_uint_eq(st.ns_422_received, 1);
   }
   /* The application saw one call: calling, then ready; no 422, no end. */
   ck_assert_msg(!app_saw(nua_r_invite), "application saw the 422");
@@ -95,20 +98,25 @@ static nua_handle_t *invite_answered(struct message **invite_out, int status,
   return nh;
 }
 
+/* A 422 nst cannot act on ends the call at once: one INVITE on the wire,
+ * the application gets the 422 (nua's resend used to come first). */
+static void check_422_ends_the_call(void)
+{
+  ck_assert(s2_check_event(nua_r_invite, 422));
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  ck_assert_msg(!peer_has_request(), "INVITE sent again after a 422 it cannot meet");
+}
+
 START_TEST(rfc4028_7_3_uac_gives_up_when_422_min_se_is_not_larger)
 {
   struct message *invite;
   nua_handle_t *nh = invite_answered(&invite, 422, "Session Interval Too Small",
                                      SIPTAG_MIN_SE_STR("1800"), TAG_END());
-  s2_sip_free_message(nua_resends_once(invite, "1800"));
   s2_sip_free_message(invite);
   /* Offered 1800, told at least 1800: a retry would get 422 again. */
-  ck_assert(s2_check_event(nua_r_invite, 422));
-  ck_assert(s2_check_callstate(nua_callstate_terminated));
-  settle();
-  ck_assert_msg(!peer_has_request() || s2_sip_check_request(SIP_METHOD_ACK),
-                "unexpected request");
-  ck_assert_msg(!peer_has_request(), "INVITE retried without a larger Min-SE");
+  check_422_ends_the_call();
   nua_handle_destroy(nh);
 }
 END_TEST
@@ -118,10 +126,8 @@ START_TEST(rfc4028_7_3_uac_gives_up_on_422_without_min_se)
   struct message *invite;
   nua_handle_t *nh = invite_answered(&invite, 422, "Session Interval Too Small",
                                      TAG_END());
-  s2_sip_free_message(nua_resends_once(invite, NULL));
   s2_sip_free_message(invite);
-  ck_assert(s2_check_event(nua_r_invite, 422));
-  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  check_422_ends_the_call();
   nua_handle_destroy(nh);
 }
 END_TEST
@@ -134,22 +140,19 @@ START_TEST(rfc4028_7_3_uac_422_storm_is_bounded)
   char const *raise[] = { "2000", "3000", "4000" };
   int i;
 
-  for (i = 0; i < 3; i++) {
-    struct message *again = nua_resends_once(invite, raise[i]);
-    s2_sip_free_message(invite), s2_sip_free_message(again);
-    if (i == 2)
-      break;
-    ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
-    invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-    ck_assert_msg(invite != NULL, "retry %d missing", i + 1);
-    ck_assert_uint_eq(se_of(invite)->x_delta, strtoul(raise[i], NULL, 10));
+  /* Each INVITE after a 422 carries that 422's Min-SE. */
+  for (i = 0; i < 2; i++) {
+    struct message *retry = next_invite_after_422();
+    ck_assert_uint_eq(se_of(retry)->x_delta, strtoul(raise[i], NULL, 10));
+    check_retry_of(retry, invite);
+    s2_sip_free_message(invite);
+    invite = retry;
     s2_sip_respond_to(invite, NULL, 422, "Session Interval Too Small",
                       SIPTAG_MIN_SE_STR(raise[i + 1]), TAG_END());
   }
+  s2_sip_free_message(invite);
   /* Two retries, then a clear end: the application gets the last 422. */
-  ck_assert(s2_check_event(nua_r_invite, 422));
-  ck_assert(s2_check_callstate(nua_callstate_terminated));
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  check_422_ends_the_call();
   advance(5);
   ck_assert_msg(!peer_has_request(), "a third retry");
   nua_handle_destroy(nh);
@@ -171,9 +174,8 @@ START_TEST(rfc4028_7_3_422_after_407_keeps_credentials)
   ck_assert(invite->sip->sip_proxy_authorization != NULL);
   s2_sip_respond_to(invite, NULL, 422, "Session Interval Too Small",
                     SIPTAG_MIN_SE_STR("2000"), TAG_END());
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
 
-  retry = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  retry = next_invite_after_422();
   check_se(retry, 2000, NULL);
   ck_assert_msg(retry->sip->sip_proxy_authorization != NULL,
                 "422 retry lost the credentials");
@@ -190,6 +192,46 @@ START_TEST(rfc4028_7_3_422_after_407_keeps_credentials)
   ck_assert(s2_check_callstate(nua_callstate_ready));
   ck_assert_msg(!app_saw(nua_r_invite), "application saw the 422");
 
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_3_407_after_422_is_answered_with_the_raised_values)
+{
+  struct message *invite, *retry, *authorized;
+  nua_handle_t *nh = invite_answered(&invite, 422, "Session Interval Too Small",
+                                     SIPTAG_MIN_SE_STR("2000"), TAG_END());
+
+  retry = next_invite_after_422();
+  check_se(retry, 2000, NULL);
+  s2_sip_free_message(invite);
+  s2_sip_respond_to(retry, NULL, SIP_407_PROXY_AUTH_REQUIRED,
+                    SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str), TAG_END());
+  /* The application answers the challenge as it would without nst. */
+  ck_assert(s2_check_event(nua_r_invite, 407));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
+
+  authorized = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(authorized != NULL, "no INVITE after nua_authenticate()");
+  ck_assert(authorized->sip->sip_proxy_authorization != NULL);
+  check_se(authorized, 2000, NULL);
+  ck_assert_uint_eq(authorized->sip->sip_min_se->min_delta, 2000);
+  ck_assert_str_eq(authorized->sip->sip_call_id->i_id, retry->sip->sip_call_id->i_id);
+  s2_sip_free_message(retry);
+  peer_respond(authorized, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(authorized);
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  {
+    struct nst_recorded_event *e = expect_nst_event(nst_ev_negotiated);
+    ck_assert_uint_eq(e->info.ni_interval, 2000);
+    free(e);
+  }
+  ck_assert_msg(!app_saw(nua_i_terminated), "application saw the call end");
+  s2_flush_events();
   bye_from_peer();
   nua_handle_destroy(nh);
 }
@@ -236,6 +278,35 @@ START_TEST(rfc4028_7_4_422_to_refresh_raises_and_retries_in_dialog)
   settle();
   free(expect_nst_event(nst_ev_refresh_answered));
   /* Re-armed with 120 s: the next refresh 60 s later. */
+  ck_assert_int_le(nst_next_timer_ms(s2_nst, nh), 60000);
+  ck_assert_int_gt(nst_next_timer_ms(s2_nst, nh), 59900);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(rfc4028_7_4_422_to_reinvite_refresh_the_next_reinvite_is_raised)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITHOUT_UPDATE);
+  struct message *reinvite = refresh_at_45(SIP_METHOD_INVITE), *again;
+
+  s2_sip_respond_to(reinvite, dialog, 422, "Session Interval Too Small",
+                    SIPTAG_MIN_SE_STR("120"), TAG_END());
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  /* nua would resend the re-INVITE unchanged first: the next one on the
+   * wire must already carry the 422's Min-SE. */
+  again = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(again != NULL, "no re-INVITE after 422");
+  check_se(again, 120, "uac");
+  ck_assert_uint_eq(again->sip->sip_min_se->min_delta, 120);
+  ck_assert_uint_eq(again->sip->sip_cseq->cs_seq, reinvite->sip->sip_cseq->cs_seq + 1);
+  s2_sip_free_message(reinvite);
+  peer_respond(again, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("120;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(again);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
   ck_assert_int_le(nst_next_timer_ms(s2_nst, nh), 60000);
   ck_assert_int_gt(nst_next_timer_ms(s2_nst, nh), 59900);
   bye_from_peer();
@@ -823,10 +894,12 @@ void rfc4028_cases(Suite *s)
   tcase_add_test(tc, rfc4028_7_3_uac_gives_up_on_422_without_min_se);
   tcase_add_test(tc, rfc4028_7_3_uac_422_storm_is_bounded);
   tcase_add_test(tc, rfc4028_7_3_422_after_407_keeps_credentials);
+  tcase_add_test(tc, rfc4028_7_3_407_after_422_is_answered_with_the_raised_values);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("7.4 422 to our refresh", setup_90);
   tcase_add_test(tc, rfc4028_7_4_422_to_refresh_raises_and_retries_in_dialog);
+  tcase_add_test(tc, rfc4028_7_4_422_to_reinvite_refresh_the_next_reinvite_is_raised);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("9 422 from us and none", setup);
