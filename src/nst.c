@@ -31,6 +31,58 @@ static int callstate_of(tagi_t const *tags)
   return state;
 }
 
+/* nua's parameters as the application left them with nua_set_params():
+ * its session-timer ones become nst's settings (as in nst_create()), its
+ * Supported nst's list; then nst pins nua's again, so that nua's own
+ * engine never has an interval to run with (doc/nua-differences.md). */
+static void module_take_nua_params(nst_t *nst, tagi_t const *tags)
+{
+  unsigned session_timer = 0, min_se = NST_NUA_MIN_SE;
+  int refresher = nua_no_refresher, update_refresh = 0;
+  sip_supported_t const *supported = NULL;
+  nst_config_t cfg = nst->ns_config;
+  char const *why;
+
+  tl_gets(tags, NUTAG_SESSION_TIMER_REF(session_timer), NUTAG_MIN_SE_REF(min_se),
+          NUTAG_SESSION_REFRESHER_REF(refresher),
+          NUTAG_UPDATE_REFRESH_REF(update_refresh),
+          SIPTAG_SUPPORTED_REF(supported), TAG_END());
+  if (session_timer == 0 && min_se == NST_NUA_MIN_SE &&
+      refresher == nua_no_refresher && !update_refresh &&
+      (supported == NULL || nst_supported_same(supported, nst->ns_supported)))
+    return;   /* nothing of nst's was changed */
+
+  nst_config_from_nua_tags(&cfg, (tagi_t[]) {
+      { NUTAG_SESSION_TIMER(session_timer) },
+      { TAG_IF(min_se != NST_NUA_MIN_SE, NUTAG_MIN_SE(min_se)) },
+      { NUTAG_SESSION_REFRESHER(refresher) },
+      { NUTAG_UPDATE_REFRESH(update_refresh) },
+      { TAG_END() } });
+  if (nst_config_check(&cfg, &why) < 0)
+    SU_DEBUG_1(("nst: nua_set_params() asked for session-timer settings nst "
+                "refuses, keeping its own: %s\n", why));
+  else
+    nst->ns_config = cfg;
+  if (supported)
+    nst->ns_supported = nst_supported_from_tags(nst->ns_home, supported, NULL);
+
+  nst->ns_own_set_params++;
+  nua_set_params(nst->ns_nua, NST_NUA_PINS(nst->ns_supported), TAG_END());
+}
+
+/* nua_r_set_params of the whole nua: nst's own (pinning) goes no further;
+ * the application's is passed on, and nst reads back what it set. */
+static int module_on_r_set_params(nst_t *nst)
+{
+  if (nst->ns_own_set_params > 0) {
+    nst->ns_own_set_params--;
+    return 0;
+  }
+  nst->ns_own_get_params++;
+  nua_get_params(nst->ns_nua, TAG_ANY(), TAG_END());
+  return 1;
+}
+
 /* Act on one nua event; return 1 if the application gets it. May rewrite
  * the status of an INVITE/UPDATE nst answered. */
 static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phrase,
@@ -78,7 +130,14 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
   case nua_i_terminated:
     return call ? nst_call_on_i_terminated(call) : 1;
   case nua_r_set_params:
-    return call ? nst_call_on_r_set_params(call) : 1;
+    return call ? nst_call_on_r_set_params(call) : module_on_r_set_params(nst);
+  case nua_r_get_params:
+    if (call == NULL && nst->ns_own_get_params > 0) {
+      nst->ns_own_get_params--;
+      module_take_nua_params(nst, tags);
+      return 0;
+    }
+    return 1;
   case nua_r_shutdown:
     if (*status >= 200)
       g_hash_table_remove_all(nst->ns_calls);   /* cancels every timer */
@@ -180,6 +239,7 @@ int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, .
 
   nst_config_default(&cfg);
   ta_start(ta, tag, value);
+  nst_config_from_nua_tags(&cfg, ta_args(ta));
   nst_config_from_tags(&cfg, ta_args(ta));
   (void)ta_end(ta);
   return nst_config_check(&cfg, return_why);
@@ -276,6 +336,7 @@ char const *nst_event_name(nst_event_t event)
   case nst_ev_expiring: return "nst_ev_expiring";
   case nst_ev_lifetime_expiring: return "nst_ev_lifetime_expiring";
   case nst_ev_lifetime_expired: return "nst_ev_lifetime_expired";
+  case nst_ev_ended: return "nst_ev_ended";
   }
   return "nst_ev_unknown";
 }

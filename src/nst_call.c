@@ -166,6 +166,38 @@ static int call_report(nst_call_t *call, nst_event_t event, int status,
   return nst_call_find(nst, nh) == call;
 }
 
+/* Whether the application destroyed the handle with plain
+ * nua_handle_destroy() (nua then sends BYE and shows no more events; our
+ * reference keeps the memory). nua has no getter for this: a handle
+ * takes a new magic only while it is valid. */
+static int handle_is_destroyed(nua_handle_t *nh)
+{
+  static char probe;
+  nua_hmagic_t *magic = nua_handle_magic(nh);
+  int valid;
+
+  nua_handle_bind(nh, (nua_hmagic_t *)&probe);
+  valid = nua_handle_magic(nh) == (nua_hmagic_t *)&probe;
+  if (valid)
+    nua_handle_bind(nh, magic);
+  return !valid;
+}
+
+/* Before a timer acts: a call whose handle is gone ends here, reported
+ * once (nst_ev_ended), and nothing goes on the wire. */
+static int call_is_gone(nst_call_t *call)
+{
+  if (!handle_is_destroyed(call->nc_nh))
+    return 0;
+  nst_sched_cancel(&call->nc_refresh_timer);
+  nst_sched_cancel(&call->nc_expiry_timer);
+  nst_sched_cancel(&call->nc_lifetime_timer);
+  call->nc_expires_at = nst_no_time;
+  if (call_report(call, nst_ev_ended, 0, NULL))
+    call_forget(call);
+  return 1;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Timers */
 
@@ -468,6 +500,9 @@ static void call_refresh_due(void *arg)
 {
   nst_call_t *call = arg;
 
+  if (call_is_gone(call))
+    return;
+
   if (call->nc_ending || !call->nc_session.interval)
     return;
   if (call_busy(call)) {
@@ -519,6 +554,9 @@ static void call_next_due(void *arg)
   nst_call_t *call = arg;
   enum nst_next_step_e step = call->nc_next;
 
+  if (call_is_gone(call))
+    return;
+
   call->nc_next = nst_next_none;
   switch (step) {
   case nst_next_refresh:
@@ -545,6 +583,9 @@ static void call_expiry_due(void *arg)
 {
   nst_call_t *call = arg;
 
+  if (call_is_gone(call))
+    return;
+
   if (call->nc_ending)
     return;
   call->nc_expires_at = nst_no_time;
@@ -559,6 +600,9 @@ static void call_expiry_warning_due(void *arg)
 {
   nst_call_t *call = arg;
   su_duration_t left;
+
+  if (call_is_gone(call))
+    return;
 
   if (call->nc_ending)
     return;
@@ -608,6 +652,9 @@ nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
 static void call_lifetime_due(void *arg)
 {
   nst_call_t *call = arg;
+
+  if (call_is_gone(call))
+    return;
 
   if (call->nc_ending)
     return;

@@ -221,3 +221,13 @@ tagi_t *nst_tags_for_nua(su_home_t *home, tagi_t const *tags)
 
   return tags ? tl_afilter(home, filter, tags) : NULL;
 }
+
+int nst_supported_same(sip_supported_t const *a, sip_supported_t const *b)
+{
+  msg_param_t const *i = a ? a->k_items : NULL, *j = b ? b->k_items : NULL;
+
+  for (; i && j && *i && *j; i++, j++)
+    if (!su_casematch(*i, *j))
+      return 0;
+  return !(i && *i) && !(j && *j);
+}

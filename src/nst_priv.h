@@ -36,6 +36,8 @@ struct nst_s {
   void              *ns_ev_magic;
   GHashTable        *ns_calls;      /* nua_handle_t * -> nst_call_t * */
   nst_stats_t        ns_stats;
+  unsigned           ns_own_set_params; /* nua_r_set_params of ours to come */
+  unsigned           ns_own_get_params; /* nua_r_get_params of ours to come */
 };
 
 struct nst_call_s {
@@ -118,6 +120,8 @@ typedef struct nst_hdr_strs_s {
 void nst_format_hdrs(nst_hdrs_t const *h, nst_hdr_strs_t *s);
 
 int nst_is_supported_tag(tag_type_t tag);
+/** Whether two Supported lists have the same items in the same order. */
+int nst_supported_same(sip_supported_t const *a, sip_supported_t const *b);
 /** @a base as nua's Supported tags in @a tags change it, "timer" added. */
 sip_supported_t *nst_supported_from_tags(su_home_t *home,
                                          sip_supported_t const *base,

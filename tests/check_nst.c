@@ -266,6 +266,7 @@ void rfc4028_cases(Suite *s);
 void hostile_cases(Suite *s);
 void refresh_cases(Suite *s);   /* check_refresh.c, also on glib */
 void app_cases(Suite *s);
+void plain_nua_cases(Suite *s);   /* check_plain_nua.c */
 
 static Suite *nst_suite(void)
 {
@@ -300,6 +301,7 @@ static Suite *nst_suite(void)
   rfc4028_cases(s);
   hostile_cases(s);
   app_cases(s);
+  plain_nua_cases(s);
   return s;
 }
 

@@ -124,8 +124,14 @@ typedef enum nst_event_e {
                                  ran out: call nst_set_lifetime() from the
                                  callback to extend it, or nst ends the call
                                  when the callback returns */
-  nst_ev_lifetime_expired   /**< the lifetime ran out and was not extended:
+  nst_ev_lifetime_expired,  /**< the lifetime ran out and was not extended:
                                  nst sent BYE */
+  nst_ev_ended              /**< the application destroyed the handle with
+                                 plain nua_handle_destroy() (nua sent BYE):
+                                 nst stopped the call's timers; reported
+                                 once, when the next of them came due.
+                                 nst_handle_destroy() ends them at once and
+                                 reports nothing */
 } nst_event_t;
 
 /** Refresh methods. */

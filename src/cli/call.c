@@ -133,6 +133,9 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     cli_set_end(cli, CLI_END_LIFETIME);
     cli_say(cli, "call lifetime over: sending BYE");
     return;
+  case nst_ev_ended:
+    cli_say(cli, "call handle destroyed: session timer stopped");
+    return;
   }
   if (next >= 0)
     cli_say(cli, "  next timer in %.3f s (%s)", next / 1000.0,

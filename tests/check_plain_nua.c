@@ -1,0 +1,298 @@
+/*
+ * What an application that already drives nua meets: nua's own
+ * session-timer tags on every path (nst keeps the only engine), and calls
+ * placed, answered, updated, ended or destroyed with plain nua calls.
+ * doc/nua-differences.md ("one engine", "plain nua calls") says the rules.
+ */
+#include "config.h"
+
+#undef NDEBUG
+
+#include "s2_helpers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* nst refreshes a session of @a interval s at half of it: nothing before,
+ * an UPDATE then (nua's engine, if awake, would re-INVITE around
+ * interval/2 - 5 s). The UPDATE is answered 200 with the same interval. */
+static void only_nst_refreshes_at_half(unsigned interval)
+{
+  struct message *update;
+  char se[32];
+
+  advance(interval / 2 - 1);
+  ck_assert_msg(!peer_has_request(), "a request before nst's refresh at %u s",
+                interval / 2);
+  advance(1);
+  ck_assert_msg(!peer_has_request_of(sip_method_invite), "a re-INVITE: nua's engine ran");
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh at %u s", interval / 2);
+  snprintf(se, sizeof se, "%u;refresher=uac", interval);
+  s2_sip_respond_to(update, dialog, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR(se),
+                    SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  ck_assert_msg(!peer_has_request(), "a second refresher");
+}
+
+/* The peer's 200 that makes nst the refresher of @a interval s. */
+#define WE_REFRESH(se) \
+  SIPTAG_SESSION_EXPIRES_STR(se ";refresher=uac"), SIPTAG_REQUIRE_STR("timer"), \
+  SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE)
+
+/* ====================================================================== */
+/* One engine: nua's timer tags become nst's settings */
+
+static void setup_nua_timer_tags(void)
+{
+  setup_with(NUTAG_SESSION_TIMER(90), NUTAG_MIN_SE(90), TAG_END());
+}
+
+START_TEST(one_engine_nua_timer_tags_at_create_set_nsts_interval)
+{
+  struct message *invite;
+  nua_handle_t *nh = call_peer(&invite, WE_REFRESH("90"), TAG_END());
+
+  check_se(invite, 90, NULL);   /* NUTAG_SESSION_TIMER(90), through nst */
+  s2_sip_free_message(invite);
+  only_nst_refreshes_at_half(90);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(one_engine_nua_timer_tags_per_call_set_nsts_interval)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite =
+    nst_sends_invite(nh, NUTAG_SESSION_TIMER(120),
+                     NUTAG_SESSION_REFRESHER(nua_local_refresher), TAG_END());
+
+  /* nua_local_refresher on a call we place: we, the UAC, refresh. */
+  check_se(invite, 120, "uac");
+  peer_respond(invite, SIP_200_OK, WE_REFRESH("120"), TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+  only_nst_refreshes_at_half(120);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(one_engine_nua_set_params_timer_tags_set_nsts_interval)
+{
+  struct message *invite;
+  nua_handle_t *nh;
+
+  nua_set_params(nua, NUTAG_SESSION_TIMER(300), NUTAG_MIN_SE(120), TAG_END());
+  fail_unless_event(nua_r_set_params, 200);
+  settle();
+  ck_assert_msg(!app_saw(nua_r_get_params), "nst's read-back reached the application");
+
+  nh = call_peer(&invite, WE_REFRESH("300"), TAG_END());
+  check_se(invite, 300, NULL);
+  ck_assert(nst_min_se(s2_nst, invite->sip) == NULL);   /* s2 parses it */
+  ck_assert(invite->sip->sip_min_se != NULL);
+  ck_assert_uint_eq(invite->sip->sip_min_se->min_delta, 120);
+  s2_sip_free_message(invite);
+  only_nst_refreshes_at_half(300);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(one_engine_nua_handle_timer_tags_leave_nua_dormant)
+{
+  /* nst cannot read a handle's tags; nua's engine must still sit out
+   * every transaction nst sends: one refresher, nst's. */
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor),
+                                NUTAG_SESSION_TIMER(90),
+                                NUTAG_SESSION_REFRESHER(nua_local_refresher),
+                                TAG_END());
+  struct message *invite = nst_sends_invite(nh, NSTTAG_SESSION_EXPIRES(90), TAG_END());
+
+  check_se(invite, 90, NULL);
+  peer_respond(invite, SIP_200_OK, WE_REFRESH("90"), TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+  only_nst_refreshes_at_half(90);
+  only_nst_refreshes_at_half(90);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(one_engine_nua_min_se_below_90_is_refused)
+{
+  char const *why = NULL;
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+
+  ck_assert_int_eq(nst_invite(s2_nst, nh, NUTAG_MIN_SE(60), TAG_END()), -1);
+  settle();
+  ck_assert_msg(!peer_has_request(), "INVITE sent with a Min-SE nst refuses");
+  ck_assert_int_eq(nst_check_tags(&why, NUTAG_MIN_SE(60), TAG_END()), -1);
+  ck_assert(why != NULL);
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* ====================================================================== */
+/* Plain nua calls */
+
+START_TEST(plain_nua_invite_2xx_binds_and_nst_refreshes)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite;
+  struct nst_recorded_event *e;
+
+  nua_invite(nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert(invite != NULL);
+  ck_assert_msg(has_timer(invite->sip->sip_supported), "plain INVITE without Supported: timer");
+  ck_assert(se_of(invite) == NULL);
+  peer_respond(invite, SIP_200_OK, WE_REFRESH("90"), TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+
+  /* Section 7.2: the 2xx said we refresh every 90 s, so nst does. */
+  e = expect_nst_event(nst_ev_negotiated);
+  ck_assert_uint_eq(e->info.ni_interval, 90);
+  ck_assert_int_eq(e->info.ni_refresher, nst_refresher_local);
+  free(e);
+  only_nst_refreshes_at_half(90);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(plain_nua_respond_2xx_has_no_timer_and_nst_says_so)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("90"), TAG_END());
+  struct message *ok;
+  struct nst_recorded_event *e;
+
+  nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
+  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
+  ck_assert(ok != NULL);
+  /* nst cannot put headers into a plain nua_respond(): no timer. */
+  ck_assert(se_of(ok) == NULL);
+  s2_sip_update_dialog(dialog, ok);
+  peer_take_answer(ok);
+  s2_sip_free_message(ok);
+  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
+  settle();
+  e = expect_nst_event(nst_ev_negotiated);
+  ck_assert_uint_eq(e->info.ni_interval, 0);
+  free(e);
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);
+  advance(200);
+  ck_assert_msg(!peer_has_request(), "a timer ran for a session without one");
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(plain_nua_update_2xx_rearms_nsts_timer)
+{
+  nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
+  struct message *update;
+
+  s2_flush_events();
+  nst_flush_recorded_events();
+  nua_update(nh, TAG_END());
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert(update != NULL);
+  peer_respond(update, SIP_200_OK, WE_REFRESH("120"), TAG_END());
+  s2_sip_free_message(update);
+  fail_unless_event(nua_r_update, 200);
+  settle();
+  /* Section 7.2: the 2xx decides, also for a request nst did not send. */
+  ck_assert_int_le(nst_next_timer_ms(s2_nst, nh), 60000);
+  ck_assert_int_gt(nst_next_timer_ms(s2_nst, nh), 59900);
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(plain_nua_bye_ends_nsts_timers)
+{
+  nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
+  struct message *bye;
+  nst_info_t info;
+
+  nst_flush_recorded_events();
+  nua_bye(nh, TAG_END());
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert(bye != NULL);
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  fail_unless_event(nua_r_bye, 200);
+  ck_assert_int_eq(nst_get_info(s2_nst, nh, &info), -1);
+  advance(100);
+  ck_assert_msg(!peer_has_request(), "a request after BYE");
+  ck_assert_msg(s2_nst_events == NULL, "an nst event after BYE");
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(plain_nua_handle_destroy_ends_nsts_timers_once)
+{
+  nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
+  struct message *bye;
+
+  nst_flush_recorded_events();
+  nua_handle_destroy(nh);
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);   /* nua's own */
+  ck_assert(bye != NULL);
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+
+  advance(45);
+  ck_assert_msg(!peer_has_request_of(sip_method_update) &&
+                !peer_has_request_of(sip_method_invite),
+                "a refresh for a destroyed handle");
+  while ((bye = s2_sip_next_request(SIP_METHOD_BYE)))   /* its retransmissions */
+    s2_sip_free_message(bye);
+  ck_assert_msg(!peer_has_request(), "a request for a destroyed handle");
+  free(expect_nst_event(nst_ev_ended));
+  advance(200);
+  ck_assert_msg(s2_nst_events == NULL, "more than one event for a destroyed handle");
+  while ((bye = s2_sip_next_request(SIP_METHOD_BYE)))
+    s2_sip_free_message(bye);
+  ck_assert_msg(!peer_has_request(), "a request for a destroyed handle");
+}
+END_TEST
+
+void plain_nua_cases(Suite *s)
+{
+  TCase *tc;
+
+  tc = nst_tcase("one engine: nua's timer tags at nst_create()", setup_nua_timer_tags);
+  tcase_add_test(tc, one_engine_nua_timer_tags_at_create_set_nsts_interval);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("one engine: nua's timer tags elsewhere", setup);
+  tcase_add_test(tc, one_engine_nua_timer_tags_per_call_set_nsts_interval);
+  tcase_add_test(tc, one_engine_nua_set_params_timer_tags_set_nsts_interval);
+  tcase_add_test(tc, one_engine_nua_handle_timer_tags_leave_nua_dormant);
+  tcase_add_test(tc, one_engine_nua_min_se_below_90_is_refused);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("plain nua calls", setup);
+  tcase_add_test(tc, plain_nua_invite_2xx_binds_and_nst_refreshes);
+  tcase_add_test(tc, plain_nua_respond_2xx_has_no_timer_and_nst_says_so);
+  tcase_add_test(tc, plain_nua_update_2xx_rearms_nsts_timer);
+  tcase_add_test(tc, plain_nua_bye_ends_nsts_timers);
+  tcase_add_test(tc, plain_nua_handle_destroy_ends_nsts_timers_once);
+  suite_add_tcase(s, tc);
+}
