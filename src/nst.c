@@ -336,6 +336,7 @@ char const *nst_event_name(nst_event_t event)
   case nst_ev_expiring: return "nst_ev_expiring";
   case nst_ev_lifetime_expiring: return "nst_ev_lifetime_expiring";
   case nst_ev_lifetime_expired: return "nst_ev_lifetime_expired";
+  case nst_ev_rejected: return "nst_ev_rejected";
   case nst_ev_ended: return "nst_ev_ended";
   }
   return "nst_ev_unknown";

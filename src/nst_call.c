@@ -136,6 +136,7 @@ void nst_call_info(nst_call_t const *call, int status, char const *phrase,
     info->ni_expires_in_ms = left > 0 ? left : 0;
   }
   info->ni_lifetime_in_ms = nst_sched_remaining_ms(&call->nc_lifetime_timer);
+  info->ni_min_se = call->nc_session.min_se;
 }
 
 /* Tell the application. Returns 1 if the call is still there afterwards:
@@ -666,7 +667,8 @@ static void call_lifetime_due(void *arg)
     call_end(call, NST_LIFETIME_REASON);
 }
 
-/* A failure response to our refresh. */
+/* A failure response to our refresh: decide what comes next, then tell
+ * the application (so that nst_info_t says what will really happen). */
 static void call_refresh_failed(nst_call_t *call, nst_method_t method, int status,
                                 char const *phrase, sip_t const *sip)
 {
@@ -684,15 +686,13 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
       call->nc_session.min_se = next.min_se;
       call->nc_sent = next;
       call_next(call, nst_next_resend_refresh);
+      call_report(call, nst_ev_refresh_failed, status, phrase);
       return;
     }
     action = nst_fail_retry_later;
   }
 
   call->nc_refreshing = nst_method_none;
-  if (!call_report(call, nst_ev_refresh_failed, status, phrase))
-    return;
-
   switch (action) {
   case nst_fail_use_reinvite:
     /* pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
@@ -715,6 +715,7 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
     /* else: the expiry timer ends the call (section 10) */
     break;
   }
+  call_report(call, nst_ev_refresh_failed, status, phrase);
 }
 
 static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
@@ -820,12 +821,17 @@ int nst_call_on_plain_response(nst_t *nst, nua_handle_t *nh, nst_method_t method
 
   /* A call placed with plain nua_invite(): its 2xx binds us (section 7.2),
    * so nst runs the timer it negotiated from here on. */
-  if (method != nst_method_invite || status < 200 || status >= 300)
-    return 1;
+  if (method != nst_method_invite || status < 200 || status >= 300 ||
+      nst_read_hdrs(nst, sip).se == 0)
+    return 1;   /* no timer to run: the call stays the application's alone */
   call = nst_call_get(nst, nh);
   if (call == NULL)
     return 1;
   call->nc_caller = 1;
+  /* From now on nst answers the peer's re-INVITEs (refreshes among them),
+   * as in the calls it places itself (call_send()). */
+  call->nc_own_set_params++;
+  nua_set_hparams(nh, NUTAG_AUTOANSWER(0), TAG_END());
   return call_on_app_response(call, method, status, phrase, sip);
 }
 
@@ -929,13 +935,24 @@ int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
   return 0;
 }
 
-/* 422 (section 9) or 421 (the "require" policy) to a request. */
-static void call_reject(nst_call_t *call, nst_outcome_t const *o, tagi_t const *extra)
+/* 422 (section 9) or 421 (the "require" policy) to a request; the
+ * application hears of it as nst_ev_rejected. Returns 1 if the call is
+ * still there. */
+static int call_reject(nst_call_t *call, nst_outcome_t const *o, tagi_t const *extra)
 {
+  nst_outcome_t const kept = call->nc_session;
+  int there;
+
   if (o->reject == 421)
     call_respond(call, 421, "Extension Required", o, extra);
   else
     call_respond(call, NST_422, o, extra);
+  call->nc_session.min_se = o->min_se;   /* for the report */
+  there = call_report(call, nst_ev_rejected, o->reject,
+                      o->reject == 421 ? "Extension Required" : "Session Interval Too Small");
+  if (there)
+    call->nc_session = kept;
+  return there;
 }
 
 static int call_reject_in_dialog(nst_call_t *call, nst_outcome_t const *o)
@@ -1069,12 +1086,12 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
   if (!call->nc_established && !call->nc_caller &&
       (callstate == nua_callstate_completed || callstate == nua_callstate_ready)) {
     /* The application answered with plain nua_respond(): its 2xx carried
-     * no Session-Expires, so the session has no timer (section 9). */
-    nst_outcome_t none;
-    memset(&none, 0, sizeof none);
-    call_set_session(call, &none);
-    if (!call_report(call, nst_ev_negotiated, 200, sip_200_OK))
-      return 1;
+     * no Session-Expires, so the session has no timer (section 9). nst
+     * says so and leaves the call to the application and nua. */
+    memset(&call->nc_session, 0, sizeof call->nc_session);
+    if (call_report(call, nst_ev_negotiated, 200, sip_200_OK))
+      call_forget(call);
+    return 1;
   }
 
   if (callstate == nua_callstate_ready && call->nc_peer_pending) {

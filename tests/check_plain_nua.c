@@ -273,6 +273,111 @@ START_TEST(plain_nua_handle_destroy_ends_nsts_timers_once)
 }
 END_TEST
 
+/* ====================================================================== */
+/* What the application is told */
+
+START_TEST(app_told_of_the_422_nst_answered_with_its_min_se)
+{
+  struct message *r;
+  struct nst_recorded_event *e;
+
+  peer_request(SIP_METHOD_INVITE, 1, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("90"), TAG_END());
+  r = s2_sip_wait_for_response(422, SIP_METHOD_INVITE);
+  ck_assert(r != NULL);
+  s2_sip_free_message(r);
+  settle();
+  /* No nua event for the INVITE, but nst's own word with the value. */
+  ck_assert_msg(!app_saw(nua_i_invite), "application saw the INVITE answered 422");
+  e = expect_nst_event(nst_ev_rejected);
+  ck_assert_int_eq(e->info.ni_status, 422);
+  ck_assert_uint_eq(e->info.ni_min_se, 120);
+  free(e);
+}
+END_TEST
+
+START_TEST(app_told_of_the_422_nst_answered_in_dialog)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("120"), TAG_END());
+  struct message *r;
+  struct nst_recorded_event *e;
+
+  s2_sip_free_message(answer_call(nh, TAG_END()));
+  nst_flush_recorded_events();
+  peer_request(SIP_METHOD_UPDATE, 0, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("100"), TAG_END());
+  r = s2_sip_wait_for_response(422, SIP_METHOD_UPDATE);
+  ck_assert(r != NULL);
+  s2_sip_free_message(r);
+  e = expect_nst_event(nst_ev_rejected);
+  ck_assert_int_eq(e->info.ni_status, 422);
+  ck_assert_uint_eq(e->info.ni_min_se, 120);
+  ck_assert_uint_eq(e->info.ni_interval, 120);   /* the session runs on */
+  free(e);
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* nst is the refresher of 90 s; its refresh at 45 s gets @a status. */
+static struct nst_recorded_event *refresh_answered(int status, char const *phrase)
+{
+  struct message *update;
+
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert(update != NULL);
+  s2_sip_respond_to(update, dialog, status, phrase, TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  return expect_nst_event(nst_ev_refresh_failed);
+}
+
+START_TEST(app_told_what_follows_a_failed_refresh)
+{
+  nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
+  struct nst_recorded_event *e;
+
+  nst_flush_recorded_events();
+  /* 503: the call lives on, nst tries again before the peer gives up. */
+  e = refresh_answered(SIP_503_SERVICE_UNAVAILABLE);
+  ck_assert_int_eq(e->info.ni_status, 503);
+  ck_assert_int_ge(e->info.ni_refresh_in_ms, 0);
+  /* ... and says when: the timer it armed (read a little later). */
+  ck_assert_int_le(labs(e->info.ni_refresh_in_ms - nst_next_timer_ms(s2_nst, nh)), 100);
+  free(e);
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+START_TEST(app_told_the_call_ends_after_481_to_a_refresh)
+{
+  nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
+  struct nst_recorded_event *e;
+  struct message *bye;
+
+  nst_flush_recorded_events();
+  e = refresh_answered(SIP_481_NO_TRANSACTION);
+  ck_assert_int_eq(e->info.ni_refresh_in_ms, -1);
+  ck_assert_int_eq(e->info.ni_expires_in_ms, -1);
+  free(e);
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert(bye != NULL);
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+static void setup_min_se_120(void)
+{
+  setup_with(NSTTAG_SESSION_EXPIRES(120), NSTTAG_MIN_SE(120), TAG_END());
+}
+
 void plain_nua_cases(Suite *s)
 {
   TCase *tc;
@@ -294,5 +399,15 @@ void plain_nua_cases(Suite *s)
   tcase_add_test(tc, plain_nua_update_2xx_rearms_nsts_timer);
   tcase_add_test(tc, plain_nua_bye_ends_nsts_timers);
   tcase_add_test(tc, plain_nua_handle_destroy_ends_nsts_timers_once);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("what the application is told", setup_min_se_120);
+  tcase_add_test(tc, app_told_of_the_422_nst_answered_with_its_min_se);
+  tcase_add_test(tc, app_told_of_the_422_nst_answered_in_dialog);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("what the application is told, refreshes", setup);
+  tcase_add_test(tc, app_told_what_follows_a_failed_refresh);
+  tcase_add_test(tc, app_told_the_call_ends_after_481_to_a_refresh);
   suite_add_tcase(s, tc);
 }

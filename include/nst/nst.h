@@ -113,7 +113,12 @@ typedef enum nst_event_e {
   nst_ev_refresh_answered,  /**< our refresh got its final response */
   nst_ev_refresh_received,  /**< the peer refreshed the session */
   nst_ev_refresh_failed,    /**< our refresh failed (ni_status says how);
-                                 nst retries, or ends the call on 408/481 */
+                                 reported once nst decided what comes next:
+                                 after 422 it is sent again at once with
+                                 ni_interval; else ni_refresh_in_ms >= 0
+                                 is the retry, or, with no retry, the
+                                 expiry BYE (ni_expires_in_ms), or on
+                                 408/481 nst ends the call now (both -1) */
   nst_ev_expired,           /**< the session expired: nst sent BYE */
   nst_ev_expiring,          /**< the session expires in ni_expires_in_ms
                                  (NSTTAG_EXPIRY_WARNING() before the BYE)
@@ -126,6 +131,11 @@ typedef enum nst_event_e {
                                  when the callback returns */
   nst_ev_lifetime_expired,  /**< the lifetime ran out and was not extended:
                                  nst sent BYE */
+  nst_ev_rejected,          /**< nst answered a request of the peer's 422
+                                 (ni_min_se: the Min-SE it asked for) or
+                                 421 (Require: timer); ni_status says
+                                 which. The application sees no such
+                                 request: the peer sends it again */
   nst_ev_ended              /**< the application destroyed the handle with
                                  plain nua_handle_destroy() (nua sent BYE):
                                  nst stopped the call's timers; reported
@@ -154,6 +164,10 @@ typedef struct nst_info_s {
                                           of a refresh (the BYE), -1: none */
   long            ni_lifetime_in_ms; /**< until the lifetime runs out,
                                           -1: no lifetime set */
+  unsigned        ni_min_se;     /**< the Min-SE in force; with
+                                      nst_ev_rejected 422, the one nst asked
+                                      for; with nst_ev_refresh_failed 422,
+                                      the peer's */
 } nst_info_t;
 
 /** Application callback for session-timer events.

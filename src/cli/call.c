@@ -112,7 +112,26 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
   case nst_ev_refresh_failed:
     cli_say(cli, "refresh failed: %d %s", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "");
-    break;
+    /* nst reports once it decided: say what really comes next. */
+    if (info->ni_status == 422)
+      cli_say(cli, "  sending it again now with Session-Expires %u, Min-SE %u",
+              info->ni_interval, info->ni_min_se);
+    else if (info->ni_refresh_in_ms >= 0)
+      cli_say(cli, "  next: refresh again in %.3f s", info->ni_refresh_in_ms / 1000.0);
+    else if (info->ni_expires_in_ms >= 0)
+      cli_say(cli, "  next: no retry; the session expires in %.3f s (BYE)",
+              info->ni_expires_in_ms / 1000.0);
+    else
+      cli_say(cli, "  next: ending the call now (BYE)");
+    return;
+  case nst_ev_rejected:
+    if (info->ni_status == 422)
+      cli_say(cli, "rejected the peer's request: 422 Session Interval Too Small "
+              "(Min-SE: %u)", info->ni_min_se);
+    else
+      cli_say(cli, "rejected the peer's request: %d %s (Require: timer)",
+              info->ni_status, info->ni_phrase ? info->ni_phrase : "");
+    return;
   case nst_ev_refresh_received:
     cli_say(cli, "refresh #%u received from peer, answered 200 (interval %u s, %s)",
             info->ni_refreshes, info->ni_interval, who(info->ni_refresher));

@@ -372,6 +372,28 @@ case_lifetime() {
     fi
 }
 
+# A callee with Min-SE 120 and a caller offering 90: the callee prints the
+# 422 it answered with its Min-SE, the caller's next INVITE carries 120.
+case_422_printed() {
+    next_port; local pj=$NEXT_PORT
+    next_port; local pk=$NEXT_PORT
+    ua J 20 -b "sip:127.0.0.1:$pj" -e 120 -m 120 -d 2 listen
+    seen J 'commands: reading stdin' 5
+    ua K 20 -b "sip:127.0.0.1:$pk" -e 90 call "sip:j@127.0.0.1:$pj"
+    local rj rk
+    ended K 15; rk=$RC
+    ended J 15; rj=$RC
+    if ! grep -q "rejected the peer's request: 422 Session Interval Too Small (Min-SE: 120)" \
+            "$log_dir/J.log"; then
+        ko rejection-printed "J did not print the 422 it sent with Min-SE: 120"
+    elif ! grep -q 'session timer negotiated: interval 120 s' "$log_dir/K.log"; then
+        ko rejection-printed "K did not negotiate 120 s after the 422"
+    elif [ "$rk" != 0 ] || [ "$rj" != 0 ]; then
+        ko rejection-printed "K exit ${rk:-running}, expected 0; J exit ${rj:-running}, expected 0 (--duration)"
+    else ok rejection-printed
+    fi
+}
+
 # ------------------------------------------------------------------ main
 echo "check-cli: nst-cli $nst_cli, logs $log_dir; about 70 s"
 expiry_start
@@ -381,6 +403,7 @@ case_call
 case_quit
 case_quit_idle
 case_lifetime
+case_422_printed
 expiry_check
 
 echo "$pass passed, $fail failed"

@@ -60,7 +60,7 @@ caller-update-refresh   |caller|-e 90 -d 95       |0  |115|
 caller-reinvite-refresh |caller|-e 90 -r uac -d 50|0  |70 |
 caller-silent-peer      |caller|-e 90             |3  |80 |
 caller-no-se            |caller|-e 90 -d 70       |0  |90 |
-caller-422              |caller|-e 90 -d 65       |0  |90 |-m 3 -deadcall_wait 0
+caller-422              |caller|-e 90 -d 65       |0  |90 |-m 2 -deadcall_wait 0
 caller-405              |caller|-e 90 -d 95       |0  |115|
 caller-501              |caller|-e 90 -d 50       |0  |70 |
 caller-491              |caller|-e 90 -d 55       |0  |75 |
