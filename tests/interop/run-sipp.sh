@@ -72,6 +72,16 @@ caller-grandstream-200  |caller|-e 90 -d 95       |0  |115|
 '
 GRACE=10    # seconds one side may outlive the other before it is stopped
 
+# What nst-cli must print in some cases (grep -E on its output): what nst
+# answered, and what really follows a failed refresh.
+declare -A NST_SAYS=(
+[callee-422]="rejected the peer's request: 422 Session Interval Too Small \\(Min-SE: 90\\)"
+[caller-500]='  next: refresh again in [0-9.]+ s'
+[caller-491]='  next: refresh again in [0-9.]+ s'
+[caller-481]='  next: ending the call now \(BYE\)'
+[caller-408]='  next: ending the call now \(BYE\)'
+)
+
 trim() { local s=$1; s=${s#"${s%%[! ]*}"}; printf '%s' "${s%"${s##*[! ]}"}"; }
 
 if ! command -v "$sipp" >/dev/null 2>&1; then
@@ -226,6 +236,10 @@ run_case() {
         124) reasons="${reasons:+$reasons; }nst-cli timed out after ${limit}s" ;;
         *) reasons="${reasons:+$reasons; }nst-cli exit $nrc, expected ${expect// / or }" ;;
         esac
+    fi
+    local says=${NST_SAYS[$name]:-}
+    if [ -n "$says" ] && ! grep -Eq -- "$says" "$dir/nst.log"; then
+        reasons="${reasons:+$reasons; }nst-cli did not print /$says/"
     fi
     if [ -z "$reasons" ]; then
         echo "PASS $name (logs: $dir)" > "$dir/verdict"
