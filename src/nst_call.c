@@ -323,17 +323,71 @@ static void call_request_answered(nst_call_t *call)
   }
 }
 
-/* Every INVITE and UPDATE nst sends goes through here, with @a h as its
- * timer headers and the application's @a tags (nua's own timer tags and
- * Supported taken out: nst translated them, nst_tags_for_nua()).
+/* What goes with every INVITE, UPDATE and response nst sends through
+ * nua: the timer headers, nua's Supported, and the application's tags
+ * without those nst keeps (nua's own timer tags and Supported: nst
+ * translated them, nst_tags_for_nua()). The one place these tags are
+ * written (call_send(), call_respond()).
  *
- * nua sees this request's Supported as one opaque item, so its own
- * session-timer engine sits the transaction out: no resend of an
- * unchanged request after 422 (section 7.3 wants the raised values in the
- * very next one), no timer of its own whatever NUTAG_SESSION_TIMER() says
- * (nst_parser.c, doc/nua-differences.md). NUTAG_AUTOANSWER(0) makes nua
- * hand re-INVITEs to us unanswered (doc/nua-differences.md); it sticks to
- * the handle.
+ * In a session transaction (@a opaque) nua sees the Supported list as one
+ * opaque item, so its own session-timer engine sits the transaction out:
+ * no resend of an unchanged request after 422 (section 7.3 wants the
+ * raised values in the very next one), no timer of its own whatever
+ * NUTAG_SESSION_TIMER() says (nst_parser.c, doc/nua-differences.md). The
+ * handle gets its real list back at once (call_outgoing_sent()).
+ * NUTAG_AUTOANSWER(0) makes nua hand re-INVITEs to us unanswered
+ * (doc/nua-differences.md); it sticks to the handle. */
+typedef struct nst_outgoing_s {
+  su_home_t        home[1];
+  nst_hdr_strs_t   strs;
+  sip_supported_t *real;
+  sip_supported_t  opaque[1];
+  msg_param_t      items[2];
+  char            *joined;
+  int              is_opaque;
+  tagi_t           tags[6];
+} nst_outgoing_t;
+
+static tagi_t const *call_outgoing(nst_call_t *call, nst_outgoing_t *o,
+                                   nst_hdrs_t const *h, int opaque,
+                                   tagi_t const *app)
+{
+  sip_supported_t const *supported;
+
+  su_home_init(o->home);
+  nst_format_hdrs(h, &o->strs);
+  o->real = call_supported(call, o->home, app);
+  o->joined = nst_supported_opaque(o->real, o->opaque, o->items);
+  o->is_opaque = opaque;
+  supported = opaque ? o->opaque : o->real;
+  {
+    tagi_t const tags[6] = {
+      { NUTAG_AUTOANSWER(0) },
+      { SIPTAG_SUPPORTED(supported) },
+      { TAG_IF(o->strs.require_timer, SIPTAG_REQUIRE_STR("timer")) },
+      { TAG_IF(o->strs.se[0], SIPTAG_SESSION_EXPIRES_STR(o->strs.se)) },
+      { TAG_IF(o->strs.min_se[0], SIPTAG_MIN_SE_STR(o->strs.min_se)) },
+      { TAG_NEXT(nst_tags_for_nua(o->home, app)) }
+    };
+    memcpy(o->tags, tags, sizeof tags);
+  }
+  return o->tags;
+}
+
+/* nua took the message (it copies the tags at once): the handle gets the
+ * real Supported list back, the request or response saw the opaque one. */
+static void call_outgoing_sent(nst_call_t *call, nst_outgoing_t *o)
+{
+  if (o->is_opaque) {
+    call_restore_supported(call, o->real);
+    call->nc_supported_opaque = 1;
+  }
+  g_free(o->joined);
+  su_home_deinit(o->home);
+}
+
+/* Every INVITE and UPDATE nst sends goes through here, with @a h as its
+ * timer headers and the application's @a tags.
  *
  * Our SDP-less refresh UPDATE goes out as an extension request
  * (nua_method()), outside nua's session usage: nua would otherwise end the
@@ -349,46 +403,17 @@ typedef enum nst_send_as_e {
 static void call_send(nst_call_t *call, nst_method_t method, nst_send_as_t as,
                       nst_hdrs_t const *h, tagi_t const *tags)
 {
-  su_home_t home[1] = { SU_HOME_INIT(home) };
-  tagi_t *app = nst_tags_for_nua(home, tags);
-  sip_supported_t const *real = call_supported(call, home, tags);
-  sip_supported_t opaque[1];
-  msg_param_t items[2];
-  char *joined = nst_supported_opaque(real, opaque, items);
-  nst_hdr_strs_t s;
+  nst_outgoing_t o;
+  tagi_t const *t = call_outgoing(call, &o, h, as == nst_send_session, tags);
 
   call->nc_sent = *h;
-  nst_format_hdrs(h, &s);
-
   if (as == nst_send_refresh_update)
-    nua_method(call->nc_nh,
-               NUTAG_METHOD("UPDATE"), SIPTAG_SUPPORTED(real),
-               TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
-               TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
-               TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-               TAG_NEXT(app));
-  else {
-    if (method == nst_method_invite)
-      nua_invite(call->nc_nh,
-                 NUTAG_AUTOANSWER(0), SIPTAG_SUPPORTED(opaque),
-                 TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
-                 TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
-                 TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-                 TAG_NEXT(app));
-    else
-      nua_update(call->nc_nh,
-                 NUTAG_AUTOANSWER(0), SIPTAG_SUPPORTED(opaque),
-                 TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
-                 TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
-                 TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-                 TAG_NEXT(app));
-    /* nua starts the request before it takes this: the request saw the
-     * opaque list, the handle gets the real one back. */
-    call_restore_supported(call, real);
-    call->nc_supported_opaque = 1;
-  }
-  g_free(joined);
-  su_home_deinit(home);
+    nua_method(call->nc_nh, NUTAG_METHOD("UPDATE"), TAG_NEXT(t));
+  else if (method == nst_method_invite)
+    nua_invite(call->nc_nh, TAG_NEXT(t));
+  else
+    nua_update(call->nc_nh, TAG_NEXT(t));
+  call_outgoing_sent(call, &o);
 }
 
 static nst_hdrs_t call_request_hdrs(nst_call_t const *call)
@@ -858,7 +883,6 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
                          nst_outcome_t const *o, tagi_t const *extra)
 {
   nst_hdrs_t h;
-  nst_hdr_strs_t s;
 
   memset(&h, 0, sizeof h);
   if (status == 422) {
@@ -874,27 +898,13 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
     h.refresher = nst_label_for(o->refresher, 0);
     h.require_timer = nst_uas_requires_timer(o);
   }
-  nst_format_hdrs(&h, &s);
-
   {
-    /* As call_send(): nua's engine sits this 2xx out. */
-    su_home_t home[1] = { SU_HOME_INIT(home) };
-    tagi_t *app = nst_tags_for_nua(home, extra);
-    sip_supported_t const *real = call_supported(call, home, extra);
-    sip_supported_t opaque[1];
-    msg_param_t items[2];
-    char *joined = nst_supported_opaque(real, opaque, items);
+    /* As call_send(): nua's engine sits this response out. */
+    nst_outgoing_t out;
+    tagi_t const *t = call_outgoing(call, &out, &h, 1, extra);
 
-    nua_respond(call->nc_nh, status, phrase,
-                NUTAG_AUTOANSWER(0), SIPTAG_SUPPORTED(opaque),
-                TAG_IF(s.se[0], SIPTAG_SESSION_EXPIRES_STR(s.se)),
-                TAG_IF(s.min_se[0], SIPTAG_MIN_SE_STR(s.min_se)),
-                TAG_IF(s.require_timer, SIPTAG_REQUIRE_STR("timer")),
-                TAG_NEXT(app));
-    call_restore_supported(call, real);
-    call->nc_supported_opaque = 1;
-    g_free(joined);
-    su_home_deinit(home);
+    nua_respond(call->nc_nh, status, phrase, TAG_NEXT(t));
+    call_outgoing_sent(call, &out);
   }
 }
 

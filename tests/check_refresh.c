@@ -422,7 +422,8 @@ START_TEST(rfc4028_10_uac_non_refresher_bye_at_interval_minus_32)
 
   /* 1800 - min(32, 600) = 1768 s */
   loop_advance(1767);
-  ck_assert_msg(!peer_has_request(), "BYE or refresh before 1768 s");
+  ck_assert_msg(!peer_has_request(), "BYE or refresh before 1768 s: %s",
+                peer_request_name());
   ck_assert(!nst_has_recorded_event(nst_ev_expired));
   loop_advance(1);
   expect_expiry_bye();

@@ -121,6 +121,18 @@ int peer_has_request(void)
   return 0;
 }
 
+/* The method of the first request of the call nua sent the peer, for
+ * failure messages ("" if none). */
+char const *peer_request_name(void)
+{
+  struct message *m;
+  for (m = s2sip->received; m; m = m->next)
+    if (m->sip->sip_request &&
+        m->sip->sip_request->rq_method != sip_method_register)
+      return m->sip->sip_request->rq_method_name;
+  return "";
+}
+
 void peer_take_offer(struct message *m)
 {
   sip_payload_t const *pl = m->sip->sip_payload;
