@@ -6,11 +6,14 @@
  * _su_time (called on every su_time(); its default is a no-op function,
  * not NULL, which is why it must be restored and never cleared),
  * _su_nanotime and _su_monotime (NULL by default). Installed, they add an
- * offset to the real clock; nst_clock_advance() grows the offset in steps
+ * offset to the real clock. nst_clock_advance() moves the clock in steps
  * and runs the root between them, so that every timer on it (nua's, nta's,
- * nst's) fires in order, each at its own time. The real clock keeps
- * running under the offset, so an application's own waits on its loop
- * behave as they do in production.
+ * nst's) fires in order, each at its own time. Within an advance the
+ * clock is where the steps put it: the real time a step takes is taken
+ * back out of the offset, unless the step took longer than the step's
+ * own length (the clock never goes back). Between advances the clock runs
+ * on with the real one, so an application's own waits on its loop behave
+ * as in production.
  *
  * su_glib's GSource reads GLib's g_source_get_current_time() instead:
  * NST_CLOCK_GLIB_SOURCE_TIME (nst.h) defines it in the test program to
@@ -32,6 +35,7 @@
 #include <glib.h>
 
 #include <string.h>
+#include <time.h>
 
 #define SU_LOG (nst_log)
 #include <sofia-sip/su_debug.h>
@@ -99,11 +103,6 @@ int nst_clock_is_fake(void)
   return clk.installed;
 }
 
-unsigned long nst_clock_advanced_ms(void)
-{
-  return (unsigned long)(offset_ns() / NS_PER_MS);
-}
-
 void nst_clock_gtimeval(long *return_sec, long *return_usec)
 {
   su_time_t now = su_now();
@@ -148,14 +147,31 @@ static su_duration_t step(su_root_t *root)
   return su_root_step(root, 0);
 }
 
-static void move(su_time64_t ns)
+/* The real clock, unhooked; only differences of it are used. */
+static su_time64_t real_ns(void)
 {
-  __atomic_add_fetch(&clk.offset_ns, ns, __ATOMIC_RELAXED);
+  struct timespec ts;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (su_time64_t)ts.tv_sec * 1000000000 + (su_time64_t)ts.tv_nsec;
+}
+
+/* Put the fake clock at @a target (ns on the real clock's scale), or
+ * leave it where it is if it is past that already; returns where it is. */
+static su_time64_t set_clock(su_time64_t target)
+{
+  su_time64_t real = real_ns();
+
+  if (target < real + offset_ns())
+    return real + offset_ns();
+  __atomic_store_n(&clk.offset_ns, target - real, __ATOMIC_RELAXED);
+  return target;
 }
 
 int nst_clock_advance(su_root_t *root, unsigned long ms)
 {
   su_duration_t next;
+  su_time64_t target;
 
   if (!clk.installed) {
     SU_DEBUG_1(("nst_clock_advance: no fake clock (nst_clock_fake())\n"));
@@ -166,6 +182,7 @@ int nst_clock_advance(su_root_t *root, unsigned long ms)
                 "put NST_CLOCK_GLIB_SOURCE_TIME in the test program\n"));
     return -1;
   }
+  target = real_ns() + offset_ns();
   next = step(root);            /* what is due now, first */
   while (ms > 0) {
     /* Straight to the next timer where the root says when it is; one
@@ -174,7 +191,7 @@ int nst_clock_advance(su_root_t *root, unsigned long ms)
                      : next > 1 || next < 0 ? (su_duration_t)ms : 1;
     if ((unsigned long)by > ms)
       by = (su_duration_t)ms;
-    move((su_time64_t)by * NS_PER_MS);
+    target = set_clock(target + (su_time64_t)by * NS_PER_MS);
     ms -= (unsigned long)by;
     next = step(root);
   }

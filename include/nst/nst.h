@@ -354,12 +354,14 @@ extern su_log_t nst_log[];
  * thread of the module's root, like the rest of nst. */
 nst_t *nst_from_handle(nua_handle_t const *nh);
 
-/** Change the module's settings (the NSTTAG_* tags of nst_create()) for
- * the calls that start from now on; running calls keep theirs.
+/** Replace the module's settings (the NSTTAG_* tags of nst_create(),
+ * but NSTTAG_TIMER_SOURCE()) for the calls that start from now on;
+ * running calls keep theirs.
  *
- * For settings the user edits while the account is up (interval,
- * minimum, refresher, enabled). The tags are applied over the current
- * settings and checked as a whole, as nst_create() checks them.
+ * For settings the user edits while the account is up (enabled,
+ * interval, minimum, refresher). The tags are applied over nst's defaults,
+ * as nst_create() applies its own (a tag left out means its default, not
+ * the value it had), and checked as nst_create() checks them.
  *
  * @return 0, or -1 (nothing changed) on a NULL module or values
  * nst_create() would refuse, e.g. an interval below Min-SE. */
@@ -371,8 +373,11 @@ int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...);
 /** Install a fake clock for an application's own tests of session timers.
  *
  * From now on Sofia's clock (su_now(), su_nanotime(), su_monotime(): the
- * clock of every nua, nta and nst timer) runs as the real clock plus what
- * nst_clock_advance() added. Install it before nst_create(): a module
+ * clock of every nua, nta and nst timer) runs ahead of the real one by
+ * what nst_clock_advance() added; during an advance it is where the
+ * advance has put it (the real time the advance takes does not count,
+ * unless one step of it takes longer than the step: the clock never goes
+ * back). Tests read it with su_now(). Install it before nst_create(): a module
  * created under the fake clock keeps its timers on su_timer_t (#nst_timer_su
  * for #nst_timer_auto; a timerfd runs on the kernel's clock) and keeps
  * nua's stack on the module's root (su_root_threading(root, 0)), so that
@@ -400,10 +405,6 @@ int nst_clock_fake(void);
  * glib root (or NULL) while g_source_get_current_time() is not
  * NST_CLOCK_GLIB_SOURCE_TIME's (the log says which). */
 int nst_clock_advance(su_root_t *root, unsigned long ms);
-
-/** How far nst_clock_advance() has moved the clock, in ms (0 when no fake
- * clock is installed). */
-unsigned long nst_clock_advanced_ms(void);
 
 /** 1 while the fake clock is installed, else 0. */
 int nst_clock_is_fake(void);
