@@ -257,9 +257,12 @@ START_TEST(clock_moves_and_timers_fire_in_order)
     ck_assert_int_eq(fired_n, 2);
     ck_assert_int_eq(fired_which[0], 2);          /* 3 s first */
     ck_assert_int_eq(fired_which[1], 1);
-    /* at its time, to the millisecond step */
-    ck_assert_int_le(labs(fired_at[0] - start - 3000), 2);
-    ck_assert_int_le(labs(fired_at[1] - start - 5000), 2);
+    /* at its time: not before; after only by the real time between
+     * reading start and arming (ms; more under valgrind) */
+    ck_assert_int_ge(fired_at[0] - start, 3000);
+    ck_assert_int_le(fired_at[0] - start, 3000 + 50);
+    ck_assert_int_ge(fired_at[1] - start, 5000);
+    ck_assert_int_le(fired_at[1] - start, 5000 + 50);
     late = now_ms() - before - 10000;
     ck_assert_msg(late >= 0 && late < 2000, "the clock moved %ld ms too far", late);
     nst_clock_real();
@@ -313,6 +316,10 @@ START_TEST(expiry_when_the_refresher_vanishes)
                 "expired %ld ms after the answer", b.expired_at - b.negotiated_at);
   while (!b.terminated)
     run(1000, 0);         /* the BYE goes unanswered (timer F, 32 s) */
+  /* a comes back and finds its call gone (no transaction left pending at
+   * the shutdown: nta would drop its message unfreed) */
+  while (!a.terminated)
+    run(1000, 1);
   side_down(&a);
   side_down(&b);
 }

@@ -382,7 +382,8 @@ int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...);
  * for #nst_timer_auto; a timerfd runs on the kernel's clock) and keeps
  * nua's stack on the module's root (su_root_threading(root, 0)), so that
  * every timer of the call is on the root nst_clock_advance() runs.
- * Idempotent; the root's thread only, like nua.
+ * Idempotent. The clock is the process's (Sofia's hooks are global): for
+ * tests that run their roots in one thread.
  *
  * On a su_glib root, su_glib's GSource reads GLib's
  * g_source_get_current_time() rather than Sofia's clock: the test program
@@ -399,7 +400,7 @@ int nst_clock_fake(void);
  * main context instead (where an application attached its su_glib roots'
  * GSources, as GNOME Calls does). A plain root is run from timer to
  * timer; a glib one a millisecond at a time (1,000 steps a second of
- * fake time, about 10 ms of real time).
+ * fake time, a few ms of real time).
  *
  * @return 0, or -1 without moving the clock: no fake clock installed, or a
  * glib root (or NULL) while g_source_get_current_time() is not
@@ -410,12 +411,14 @@ int nst_clock_advance(su_root_t *root, unsigned long ms);
 int nst_clock_is_fake(void);
 
 /** Uninstall the fake clock: Sofia's clock is the real one again (its
- * hooks as they were before nst_clock_fake()). Modules created under the
- * fake clock keep su_timer_t, which follows the real clock as well. */
+ * hooks as they were before nst_clock_fake()), i.e. it goes back by what
+ * was advanced. Destroy the modules and nuas made under the fake clock
+ * first: their armed timers would wait that much longer. */
 void nst_clock_real(void);
 
-/** Sofia's clock as a GTimeVal's fields (seconds and microseconds since
- * 1970), for NST_CLOCK_GLIB_SOURCE_TIME. */
+/** Sofia's clock as a GTimeVal's fields, for NST_CLOCK_GLIB_SOURCE_TIME.
+ * @param return_sec  gets the seconds since 1970
+ * @param return_usec gets the microseconds */
 void nst_clock_gtimeval(long *return_sec, long *return_usec);
 
 /** Put once at file scope in a test program that runs su_glib roots on
