@@ -32,6 +32,12 @@ apt-get install -q -y --no-install-recommends \
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli
+# make check-gnome-calls: GNOME Calls' build dependencies (its source comes
+# at test time with 'apt-get source', through the deb-src entry above; about
+# 280 packages), meson and ninja, and a virtual X server for its GTK tests.
+apt-get -o DPkg::Lock::Timeout=1200 build-dep -q -y gnome-calls
+apt-get -o DPkg::Lock::Timeout=1200 install -q -y --no-install-recommends \
+    meson ninja-build xvfb xauth
 
 # Build nst (the tests fetch Sofia's source themselves, into tests/sofia-src).
 cd "$(dirname "$0")/.."

@@ -229,6 +229,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
     nst_destroy(nst);
     return NULL;
   }
+  nst_registry_add(nst);
   return nst;
 }
 
@@ -254,6 +255,7 @@ void nst_destroy(nst_t *nst)
 {
   if (nst == NULL)
     return;
+  nst_registry_remove(nst);
   if (nst->ns_calls)
     g_hash_table_destroy(nst->ns_calls);
   if (nst->ns_nua)

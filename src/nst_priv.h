@@ -154,4 +154,8 @@ int nst_call_on_i_active(nst_call_t *call);
 int nst_call_on_i_terminated(nst_call_t *call);
 int nst_call_on_r_set_params(nst_call_t *call);
 
+/* nst_adopt.c: the modules nst_from_handle() finds */
+void nst_registry_add(nst_t *nst);
+void nst_registry_remove(nst_t *nst);
+
 #endif /* NST_PRIV_H */

@@ -319,6 +319,7 @@ nst_sched_t *nst_sched_create(su_root_t *root, nst_timer_source_t source)
 
   if (root == NULL || (unsigned)source > nst_timer_fd)
     return NULL;
+  source = nst_clock_timer_source(root, source);
   s = calloc(1, sizeof *s);
   if (s == NULL)
     return NULL;

@@ -44,6 +44,10 @@ typedef struct nst_sched_timer_s {
  * (nst_timer_fd without timerfd, an unknown source, no memory). */
 nst_sched_t *nst_sched_create(su_root_t *root, nst_timer_source_t source);
 
+/** nst_testclock.c: the source to use for @a asked (su_timer under the
+ * fake clock, which also keeps nua's stack on @a root). */
+nst_timer_source_t nst_clock_timer_source(su_root_t *root, nst_timer_source_t asked);
+
 /** Destroy it; timers still armed are dropped without firing. Its timers
  * may then be cancelled or nst_sched_deinit()ed, not armed. Safe from
  * inside a timer function. */

@@ -360,6 +360,105 @@ char const *nst_method_name(nst_method_t method);
  * NST_DEBUG (0..9), or by SOFIA_DEBUG as for Sofia's own modules. */
 extern su_log_t nst_log[];
 
+/* ---------------------------------------------------------------------- */
+/* Adoption helpers */
+
+/** The module that runs the call of @a nh, or NULL: a NULL handle, or a
+ * handle of no call nst knows (one that has seen no INVITE, or of a nua
+ * nst did not create).
+ *
+ * For code that holds only the call's handle, as a softphone's call
+ * object does when it answers: nst_respond(nst_from_handle(nh), nh, 200,
+ * ...) instead of nua_respond(nh, 200, ...). nst knows an incoming call
+ * from its INVITE on, an outgoing one from nst_invite(). Call it in the
+ * thread of the module's root, like the rest of nst. */
+nst_t *nst_from_handle(nua_handle_t const *nh);
+
+/** Replace the module's settings (the NSTTAG_* tags of nst_create(),
+ * but NSTTAG_TIMER_SOURCE()) for the calls that start from now on;
+ * running calls keep theirs.
+ *
+ * For settings the user edits while the account is up (enabled,
+ * interval, minimum, refresher). The tags are applied over nst's defaults,
+ * as nst_create() applies its own (a tag left out means its default, not
+ * the value it had), and checked as nst_create() checks them.
+ *
+ * @return 0, or -1 (nothing changed) on a NULL module or values
+ * nst_create() would refuse, e.g. an interval below Min-SE. */
+int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...);
+
+/* ---------------------------------------------------------------------- */
+/* Testing with a fast-forwarded clock */
+
+/** Install a fake clock for an application's own tests of session timers.
+ *
+ * From now on Sofia's clock (su_now(), su_nanotime(), su_monotime(): the
+ * clock of every nua, nta and nst timer) runs ahead of the real one by
+ * what nst_clock_advance() added; during an advance it is where the
+ * advance has put it (the real time the advance takes does not count,
+ * unless one step of it takes longer than the step: the clock never goes
+ * back). Tests read it with su_now(). Install it before nst_create(): a module
+ * created under the fake clock keeps its timers on su_timer_t (#nst_timer_su
+ * for #nst_timer_auto; a timerfd runs on the kernel's clock) and keeps
+ * nua's stack on the module's root (su_root_threading(root, 0)), so that
+ * every timer of the call is on the root nst_clock_advance() runs.
+ * Idempotent. The clock is the process's (Sofia's hooks are global): for
+ * tests that run their roots in one thread.
+ *
+ * On a su_glib root, su_glib's GSource reads GLib's
+ * g_source_get_current_time() rather than Sofia's clock: the test program
+ * (not a library) puts NST_CLOCK_GLIB_SOURCE_TIME once at file scope.
+ *
+ * @return 0 */
+int nst_clock_fake(void);
+
+/** Move the fake clock @a ms milliseconds forward, running @a root on the
+ * way so that every timer fires in order, at its own time, and what it
+ * starts (requests, responses on loopback, nst's events) runs too.
+ *
+ * @a root is a plain su_root or a su_glib root; NULL runs GLib's default
+ * main context instead (where an application attached its su_glib roots'
+ * GSources, as GNOME Calls does). A plain root is run from timer to
+ * timer; a glib one a millisecond at a time (1,000 steps a second of
+ * fake time, a few ms of real time).
+ *
+ * @return 0, or -1 without moving the clock: no fake clock installed, or a
+ * glib root (or NULL) while g_source_get_current_time() is not
+ * NST_CLOCK_GLIB_SOURCE_TIME's (the log says which). */
+int nst_clock_advance(su_root_t *root, unsigned long ms);
+
+/** 1 while the fake clock is installed, else 0. */
+int nst_clock_is_fake(void);
+
+/** Uninstall the fake clock: Sofia's clock is the real one again (its
+ * hooks as they were before nst_clock_fake()), i.e. it goes back by what
+ * was advanced. Destroy the modules and nuas made under the fake clock
+ * first: their armed timers would wait that much longer. */
+void nst_clock_real(void);
+
+/** Sofia's clock as a GTimeVal's fields, for NST_CLOCK_GLIB_SOURCE_TIME.
+ * @param return_sec  gets the seconds since 1970
+ * @param return_usec gets the microseconds */
+void nst_clock_gtimeval(long *return_sec, long *return_usec);
+
+/** Put once at file scope in a test program that runs su_glib roots on
+ * the fake clock (needs <glib.h>): defines g_source_get_current_time(),
+ * which su_glib's GSource reads, to read Sofia's clock. Outside a fake
+ * clock the two are the same wall clock (GLib's deprecated function reads
+ * the real time of day). The program's own definition is the one the
+ * dynamic linker gives su_glib, whatever the link order. */
+#define NST_CLOCK_GLIB_SOURCE_TIME                                          \
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS                                          \
+  void g_source_get_current_time(GSource *source, GTimeVal *timeval)        \
+  {                                                                         \
+    long sec_, usec_;                                                       \
+    (void)source;                                                           \
+    nst_clock_gtimeval(&sec_, &usec_);                                      \
+    timeval->tv_sec = sec_;                                                 \
+    timeval->tv_usec = usec_;                                               \
+  }                                                                         \
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
 #ifdef __cplusplus
 }
 #endif
