@@ -172,8 +172,8 @@ typedef void nst_callback_f(nst_event_t event, nst_t *nst,
  * @return the module, or NULL (invalid configuration, e.g. Min-SE below
  * 90 or an interval below Min-SE, or nua_create() failed).
  */
-nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
-                  tag_type_t tag, tag_value_t value, ...);
+NST_API nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
+                          tag_type_t tag, tag_value_t value, ...);
 
 /** Check NSTTAG_* values without creating anything.
  *
@@ -184,7 +184,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
  * @return 0 if nst_create() would accept them over nst's defaults, -1 if it
  * would refuse them (Min-SE below 90, an interval below Min-SE, a value out
  * of range). */
-int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, ...);
 
 /** Read session-timer settings from a liblinphone-style configuration file.
  *
@@ -208,28 +208,28 @@ int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, .
  * number, Min-SE below 90, an interval below Min-SE, a refresher outside
  * 0..2): values are refused, never clamped.
  */
-int nst_config_read(su_home_t *home, char const *path,
-                    tagi_t **return_tags, char **return_messages);
+NST_API int nst_config_read(su_home_t *home, char const *path,
+                            tagi_t **return_tags, char **return_messages);
 
 /** The nua the module created. */
-nua_t *nst_nua(nst_t const *nst);
+NST_API nua_t *nst_nua(nst_t const *nst);
 
 /** Destroy the module and its nua.
  *
  * Call it where a nua application calls nua_destroy(): after
  * nua_shutdown() has been reported done (nua_r_shutdown 200). Cancels every
  * timer. NULL is accepted. */
-void nst_destroy(nst_t *nst);
+NST_API void nst_destroy(nst_t *nst);
 
 /** Destroy a handle: forget its call (cancelling its timers), then
  * nua_handle_destroy(). Use it for call handles instead of
  * nua_handle_destroy(): nua tells nobody about a destroyed handle, so nst
  * would otherwise keep the call's timers until the call ends or nua shuts
  * down (they would then act on a handle nua ignores). */
-void nst_handle_destroy(nst_t *nst, nua_handle_t *nh);
+NST_API void nst_handle_destroy(nst_t *nst, nua_handle_t *nh);
 
 /** Set the callback for session-timer events (NULL: none). */
-void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
+NST_API void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
 
 /** Send INVITE (initial or re-INVITE) with the session-timer headers.
  *
@@ -240,11 +240,11 @@ void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
  * @return 0 when the request went to nua; -1 (nothing sent) on NULL
  * arguments or NSTTAG_* values nst_create() would refuse, e.g. a Min-SE
  * below 90 (the log says which). */
-int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
 
 /** Send UPDATE with the session-timer headers (RFC 4028 section 7.4).
  * @return as nst_invite() */
-int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
 
 /** Answer an incoming INVITE.
  *
@@ -255,8 +255,8 @@ int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, 
  *
  * @return 0 when the answer went to nua; -1 (nothing sent: answer again)
  * on NULL arguments or invalid NSTTAG_* values, as nst_invite(). */
-int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
-                tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
+                        tag_type_t tag, tag_value_t value, ...);
 
 /** Counters of one module, since nst_create(). */
 typedef struct nst_stats_s {
@@ -271,15 +271,15 @@ typedef struct nst_stats_s {
 } nst_stats_t;
 
 /** Fill @a stats with the module's counters; 0, or -1 on NULL arguments. */
-int nst_get_stats(nst_t const *nst, nst_stats_t *stats);
+NST_API int nst_get_stats(nst_t const *nst, nst_stats_t *stats);
 
 /** The timer state of a call: fills @a info (ni_status 0, ni_phrase
  * NULL), returns 0, or -1 if nst does not know the call. */
-int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
+NST_API int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
 
 /** Milliseconds until the next timer of the call fires (refresh, or BYE on
  * expiry), or -1 when none is armed. */
-long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh);
+NST_API long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh);
 
 /** What nst_set_lifetime() did. */
 typedef enum nst_lifetime_e {
@@ -311,34 +311,34 @@ typedef enum nst_lifetime_e {
  *        limit, or rejected)
  * @return nst_lifetime_granted, nst_lifetime_lowered or
  *         nst_lifetime_rejected (only established calls have lifetimes). */
-nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
-                                unsigned *return_granted);
+NST_API nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
+                                        unsigned *return_granted);
 
 /** The Session-Expires header of @a sip, a message of an nua event.
  *
  * nst's parser keeps Session-Expires out of sip->sip_session_expires (that
  * keeps nua's own engine dormant); this is where to read it. NULL if the
  * message has none. */
-sip_session_expires_t const *nst_session_expires(nst_t const *nst, sip_t const *sip);
+NST_API sip_session_expires_t const *nst_session_expires(nst_t const *nst, sip_t const *sip);
 
 /** The Min-SE header of @a sip (see nst_session_expires()), or NULL. */
-sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip);
+NST_API sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip);
 
 /** Name of an event, e.g. "nst_ev_negotiated". */
-char const *nst_event_name(nst_event_t event);
+NST_API char const *nst_event_name(nst_event_t event);
 
 /** Name of a nst_set_lifetime() outcome: "granted", "lowered", "rejected". */
-char const *nst_lifetime_name(nst_lifetime_t outcome);
+NST_API char const *nst_lifetime_name(nst_lifetime_t outcome);
 
 /** "local", "remote" or "none". */
-char const *nst_refresher_name(nst_refresher_t refresher);
+NST_API char const *nst_refresher_name(nst_refresher_t refresher);
 
 /** "UPDATE", "INVITE" or "none". */
-char const *nst_method_name(nst_method_t method);
+NST_API char const *nst_method_name(nst_method_t method);
 
 /** Log of the module; its level is set by the environment variable
  * NST_DEBUG (0..9), or by SOFIA_DEBUG as for Sofia's own modules. */
-extern su_log_t nst_log[];
+NST_API extern su_log_t nst_log[];
 
 #ifdef __cplusplus
 }
