@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmarks (make bench): programs that print figures. Included from
 # Makefile.am.
 #

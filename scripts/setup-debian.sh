@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install everything nst needs on Debian bookworm (run as root), then build:
 # the build, the Check/s2 regression suite (which compiles Sofia's own test
 # harness from the Debian source package), the demo, the interop peers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - the SIP parser that keeps nua's own session-timer engine dormant,
  * and the timer headers in and out of messages.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Every suite, one after the other (the interop ones run in real time and
 # must not share the two cores with a build), then one closing line over
 # all of them. Run by 'make check-all' (README command 2, and CI).

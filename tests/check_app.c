@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the application meets beyond RFC 4028 (issue 4): the UPDATE refresh
  * with SDP, the "about to expire" event, the timer figures of

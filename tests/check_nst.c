@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst on a real nua, against Sofia's s2 fake SIP peer, with fast-forwarded
  * time. Test names carry the RFC 4028 section they check.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * RFC 4028 in full, on a real nua against the s2 peer: negotiation corner
  * cases, 422 in both roles, refresh failures, exact timing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Test selection for Sofia's s2check harness: our own replacement for
  * s2check/s2tcase.c, which calls Check's _tcase_add_test() with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /**@file
  * nst - SIP Session Timers (RFC 4028) for Sofia-SIP nua
  *
