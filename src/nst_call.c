@@ -264,7 +264,7 @@ static int call_config_with_tags(nst_t *nst, nua_handle_t *nh, tagi_t const *tag
  * timer headers.
  *
  * NUTAG_AUTOANSWER(0) makes nua hand re-INVITEs to us unanswered
- * (nua-integration.md section 2). NUTAG_RETRY_COUNT(1) limits nua's own
+ * (doc/nua-integration.md section 2). NUTAG_RETRY_COUNT(1) limits nua's own
  * restart after 422, which resends the request unchanged, to one (section
  * 4); 0 would stop it too, but would also keep nua from storing a 401/407
  * challenge, and nua_authenticate() would then have nothing to answer.
@@ -383,7 +383,7 @@ int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, 
 
 /* Anything that a refresh must not cross: our own refresh, a request of
  * the application's, or a re-INVITE of the peer's whose ACK is still due
- * (RFC 3261 14.1: one offer/answer at a time; pitfalls.md 5). */
+ * (RFC 3261 14.1: one offer/answer at a time; doc/pitfalls.md 5). */
 static int call_busy(nst_call_t const *call)
 {
   return call->nc_refreshing != nst_method_none ||
@@ -397,7 +397,7 @@ static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
 
   call->nc_refreshing = method;
   if (method == nst_method_update && !call->nc_config.refresh_sdp) {
-    /* No SDP: a refresh is no reason to renegotiate media (pitfalls.md 11). */
+    /* No SDP: a refresh is no reason to renegotiate media (doc/pitfalls.md 11). */
     call_send(call, method, nst_send_refresh_update, h, NULL);
   }
   else {
@@ -527,7 +527,7 @@ static void call_expiry_warning_due(void *arg)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The application's lifetime of a call (field-notes.md, the servlet model) */
+/* The application's lifetime of a call (doc/field-notes.md, the servlet model) */
 
 nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
                                 unsigned *return_granted)
@@ -603,7 +603,7 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
 
   switch (action) {
   case nst_fail_use_reinvite:
-    /* pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
+    /* doc/pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
     call->nc_update_refused = 1;
     call_next(call, nst_next_refresh);
     break;

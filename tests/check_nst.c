@@ -34,7 +34,7 @@ START_TEST(rfc4028_7_1_invite_has_supported_se_and_min_se)
   check_se(invite, 1800, NULL);
   ck_assert_msg(invite->sip->sip_min_se != NULL, "no Min-SE");
   ck_assert_uint_eq(invite->sip->sip_min_se->min_delta, 90);
-  /* Require: timer on requests breaks some peers (pitfalls.md 7). */
+  /* Require: timer on requests breaks some peers (doc/pitfalls.md 7). */
   ck_assert_int_eq(require_timer_count(invite), 0);
   s2_sip_free_message(invite);
 

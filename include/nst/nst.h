@@ -15,12 +15,16 @@
  *                                              nua = nst_nua(nst);
  *   nua_invite(nh, tags...)                ->  nst_invite(nst, nh, tags...)
  *   nua_respond(nh, 200, "OK", tags...)    ->  nst_respond(nst, nh, 200, "OK", tags...)
+ *   nua_update(nh, tags...)                ->  nst_update(nst, nh, tags...)
  *   nua_handle_destroy(nh)                 ->  nst_handle_destroy(nst, nh)
  *   nua_destroy(nua)                       ->  nst_destroy(nst)
  *
  * Everything else (nua_handle(), nua_bye(), the nua callback and its
  * events) stays as it was. All calls must be made in the thread of the
- * su_root given to nst_create(), like nua's own.
+ * su_root given to nst_create(), like nua's own. Optionally,
+ * nst_set_callback() reports what the session timer does (negotiated,
+ * refreshed, expiring, expired), and nst_get_info() gives a call's timer
+ * state at any time. examples/softphone.c is a complete program.
  */
 #ifndef NST_H
 /** Defined when <nst/nst.h> has been included. */
@@ -164,14 +168,32 @@ typedef void nst_callback_f(nst_event_t event, nst_t *nst,
 /** Create the module and its nua.
  *
  * Takes nua_create()'s arguments. The NSTTAG_* tags in the list configure
- * the module's defaults (NSTTAG_ENABLED(), NSTTAG_SESSION_EXPIRES(),
- * NSTTAG_MIN_SE(), NSTTAG_REFRESHER()) and its timer source
- * (NSTTAG_TIMER_SOURCE()); every other tag goes to nua_create().
+ * the module's defaults for every call (each can be overridden per call in
+ * nst_invite(), nst_update() and nst_respond()):
+ *   - NSTTAG_ENABLED(): session timers on (default) or off
+ *   - NSTTAG_SESSION_EXPIRES(): the interval offered or preferred (1800 s)
+ *   - NSTTAG_MIN_SE(): the smallest interval accepted, at least 90 (90 s)
+ *   - NSTTAG_REFRESHER(): who refreshes when we may choose (#nst_pref_auto)
+ *   - NSTTAG_REFRESH_METHOD(): UPDATE or re-INVITE (#nst_refresh_by_allow)
+ *   - NSTTAG_PEER_WITHOUT_TIMER(): peers without session-timer support
+ *     (#nst_peer_default)
+ *   - NSTTAG_REFRESH_SDP(): whether a refresh UPDATE carries the SDP (0)
+ *   - NSTTAG_EXPIRY_WARNING(): nst_ev_expiring this long before the
+ *     expiry BYE (10 s; 0: never)
+ *   - NSTTAG_LIFETIME_MAX(): the largest lifetime nst_set_lifetime()
+ *     grants (0: no maximum)
+ *   - NSTTAG_REFRESH_BATCH(): refreshes on a common grid of this many ms
+ *     (0: each at exactly half its interval)
+ *
+ * and, for the module only, NSTTAG_TIMER_SOURCE(): where its timers get
+ * their time from (#nst_timer_auto). nst_tag.h documents each tag.
+ * Every other tag goes to nua_create().
  * @a callback receives all nua events (after nst has seen them) with
  * @a magic, exactly as it would from nua.
  *
  * @return the module, or NULL (invalid configuration, e.g. Min-SE below
- * 90 or an interval below Min-SE, or nua_create() failed).
+ * 90 or an interval below Min-SE, an enum out of range, or nua_create()
+ * failed); values are refused, never clamped, and the log says why.
  */
 NST_API nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
                           tag_type_t tag, tag_value_t value, ...);
@@ -195,9 +217,17 @@ NST_API int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t 
  *   session_expires_min_value (>= 90)     -> NSTTAG_MIN_SE()
  *   session_expires_refresher_value       -> NSTTAG_REFRESHER()
  *                                            (0 auto, 1 uas, 2 uac)
+ * and nst's own keys in the same section (liblinphone ignores them):
+ *   nst_refresh_method (0..2)             -> NSTTAG_REFRESH_METHOD()
+ *                                            (0 by Allow, 1 UPDATE, 2 re-INVITE)
+ *   nst_refresh_sdp (0/1)                 -> NSTTAG_REFRESH_SDP()
+ *   nst_peer_without_timer (0..3)         -> NSTTAG_PEER_WITHOUT_TIMER()
+ *   nst_expiry_warning (seconds, 0 off)   -> NSTTAG_EXPIRY_WARNING()
+ *   nst_lifetime_max (seconds, 0 none)    -> NSTTAG_LIFETIME_MAX()
+ *   nst_refresh_batch (ms, 0 none)        -> NSTTAG_REFRESH_BATCH()
  * Absent keys keep nst's defaults; other [sip] keys are ignored (the file
- * may be liblinphone's own); an unknown session_expires_* key is reported
- * as a warning.
+ * may be liblinphone's own); an unknown session_expires_* or nst_* key is
+ * reported as a warning.
  *
  * On success, *@a return_tags is a tag list (allocated from @a home) for
  * nst_create() or a per-call nst_invite()/nst_respond(), e.g.
@@ -206,8 +236,8 @@ NST_API int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t 
  * the key and the problem (allocated from @a home; NULL if none).
  *
  * @return 0, or -1 if the file cannot be read or a value is invalid (not a
- * number, Min-SE below 90, an interval below Min-SE, a refresher outside
- * 0..2): values are refused, never clamped.
+ * number, Min-SE below 90, an interval below Min-SE, a value outside its
+ * range): values are refused, never clamped.
  */
 NST_API int nst_config_read(su_home_t *home, char const *path,
                             tagi_t **return_tags, char **return_messages);
