@@ -6,7 +6,8 @@
 # to do. Packages (make deb) install with DESTDIR: their triggers do it.
 install-exec-hook:
 	@if test -n "$(DESTDIR)"; then :; \
-	elif ! grep -qsx '$(libdir)' /etc/ld.so.conf /etc/ld.so.conf.d/*.conf; then \
+	elif case '$(libdir)' in /lib|/usr/lib|/lib64|/usr/lib64) false;; esac && \
+	  ! grep -qsx '$(libdir)' /etc/ld.so.conf /etc/ld.so.conf.d/*.conf; then \
 	  echo "note: $(libdir) is not in the dynamic loader's path: run programs with LD_LIBRARY_PATH=$(libdir), or add it to /etc/ld.so.conf.d/ and run ldconfig"; \
 	elif test "`id -u`" = 0 && command -v ldconfig >/dev/null 2>&1; then \
 	  echo "ldconfig"; ldconfig; \
