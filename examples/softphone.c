@@ -21,6 +21,7 @@
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,11 +40,18 @@ static phone_t alice = { .name = "alice" }, bob = { .name = "bob" };
 static unsigned hold_seconds;
 static int call_ended;     /* alice's BYE was answered 200 */
 
-static void say(phone_t *p, char const *fmt, char const *what, int status,
-                char const *phrase)
+static void say(phone_t *p, char const *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+/* One line of output, after the phone's name. */
+static void say(phone_t *p, char const *fmt, ...)
 {
+  va_list ap;
+
   printf("%-5s ", p->name);
-  printf(fmt, what, status, phrase ? phrase : "");
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
   printf("\n");
   fflush(stdout);
 }
@@ -70,7 +78,7 @@ static void hang_up(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
   (void)magic, (void)arg;
   su_timer_destroy(t);
-  say(&alice, "%s", "hangs up", 0, NULL);
+  say(&alice, "hangs up");
   nua_bye(alice.call, TAG_END());
 }
 
@@ -87,7 +95,7 @@ static void call_bob(tagi_t const *tags)
     return;
   }
   to = url_as_string(NULL, m->m_url);
-  say(&alice, "calls %s", to, 0, NULL);
+  say(&alice, "calls %s", to);
   alice.call = nua_handle(nst_nua(alice.nst), &alice, SIPTAG_TO_STR(to), TAG_END());
   free(to);
   /* nst: nua_invite() becomes nst_invite(): timer headers added. */
@@ -99,7 +107,7 @@ static void on_call_state(phone_t *p, nua_handle_t *nh, tagi_t const *tags)
   int state = nua_callstate_init;
 
   tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
-  say(p, "call %s", nua_callstate_name(state), 0, NULL);
+  say(p, "call %s", nua_callstate_name(state));
   if (state == nua_callstate_ready && p == &alice && !alice.updated)
     /* nst: nua_update() becomes nst_update(). */
     nst_update(alice.nst, nh, TAG_END());
@@ -131,13 +139,13 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
     if (p == &bob && bob.call == NULL) {
       bob.call = nh;
       nua_handle_bind(nh, &bob);
-      say(p, "answers (%s%d %s)", "", status, phrase);
+      say(p, "answers (%d %s)", status, phrase);
       /* nst: nua_respond() becomes nst_respond(): Session-Expires added. */
       nst_respond(bob.nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(SDP), TAG_END());
     }
     break;
   case nua_r_update:
-    say(p, "UPDATE answered%s %d %s", "", status, phrase);
+    say(p, "UPDATE answered %d %s", status, phrase);
     if (status >= 200 && p == &alice && !alice.updated) {
       alice.updated = 1;
       su_timer_set_interval(su_timer_create(su_root_task(root), 0), hang_up,
@@ -145,12 +153,12 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
     }
     break;
   case nua_r_bye:
-    say(p, "BYE answered%s %d %s", "", status, phrase);
+    say(p, "BYE answered %d %s", status, phrase);
     if (status == 200)
       call_ended = 1;
     break;
   case nua_i_bye:
-    say(p, "peer hung up%s (%d %s)", "", status, phrase);
+    say(p, "peer hung up (%d %s)", status, phrase);
     break;
   case nua_i_state:
     on_call_state(p, nh, tags);

@@ -46,5 +46,6 @@ check-deb: deb
 
 clean-deb:
 	rm -rf $(DEB_DIR)
+clean-local: clean-deb
 
 .PHONY: deb check-deb clean-deb
