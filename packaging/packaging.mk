@@ -30,7 +30,8 @@ DEB_FILES = packaging/debian/changelog packaging/debian/control \
 	packaging/debian/copyright packaging/debian/rules \
 	packaging/debian/source/format packaging/debian/libnst0.install \
 	packaging/debian/libnst0.symbols packaging/debian/libnst-dev.install \
-	packaging/debian/libnst-dev.docs packaging/debian/nst-cli.install \
+	packaging/debian/libnst-dev.docs packaging/debian/libnst-dev.doc-base \
+	packaging/debian/nst-cli.install \
 	packaging/debian/libnst0.lintian-overrides \
 	packaging/debian/libnst-dev.lintian-overrides \
 	packaging/debian/nst-cli.lintian-overrides
