@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmarks (make bench): programs that print figures. Included from
 # Makefile.am.
 #
@@ -14,7 +15,10 @@
 #   BENCH_STAGGER=10           seconds over which the calls start
 #   BENCH_CG_CALLS=300         calls in each callgrind run (0: none)
 noinst_PROGRAMS = bench/nst-bench
-bench_nst_bench_SOURCES = bench/nst-bench.c
+# The scheduler benchmark calls nst_sched_* (not exported by libnst):
+# the program compiles its own copy of src/nst_sched.c (and of
+# src/nst_testclock.c, which the scheduler asks about the clock).
+bench_nst_bench_SOURCES = bench/nst-bench.c src/nst_sched.c src/nst_testclock.c
 bench_nst_bench_LDADD = src/libnst.la $(SOFIA_LIBS) $(GLIB_LIBS) -ldl -lm
 
 BENCH_CALLS = 1000 10000

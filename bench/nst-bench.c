@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-bench - what nst costs per call, beside nua's built-in session-timer
  * engine (issue 6). A benchmark, not a test: it prints figures as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # plot.gp - bench/out/results.png from results.dat and sched.dat
 # (written by tables.py). Run in the output directory: gnuplot plot.gp
 set terminal pngcairo size 1500,480 font "DejaVu Sans,11"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run-bench.sh BENCH OUTDIR SRCDIR - the whole benchmark of "make bench".
 #
 # BENCH is the built bench/nst-bench (a libtool wrapper), OUTDIR gets

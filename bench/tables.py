@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """tables.py RESULTS.TXT OUTDIR - tables (markdown, stdout) and gnuplot data
 (OUTDIR/results.dat, OUTDIR/sched.dat) from run-bench.sh's results.txt."""
 import os

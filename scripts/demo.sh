@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nst demo: three calls between nst-cli user agents on loopback, at the
 # same time, with Session-Expires 90 s (the smallest the RFC allows):
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install everything nst needs on Debian bookworm (run as root), then build:
 # the build, the Check/s2 regression suite (which compiles Sofia's own test
 # harness from the Debian source package), the demo, the interop peers
@@ -29,6 +30,8 @@ apt-get install -q -y --no-install-recommends \
     dpkg-dev xz-utils ca-certificates valgrind \
     sip-tester tmux iproute2 util-linux \
     clang libclang-rt-14-dev doxygen
+# nst's Debian packages (make deb, make check-deb).
+apt-get install -q -y --no-install-recommends debhelper lintian
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - one call: sending, refreshing, answering, failures.
  *
@@ -486,7 +487,7 @@ int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, 
 
 /* Anything that a refresh must not cross: our own refresh, a request of
  * the application's, or a re-INVITE of the peer's whose ACK is still due
- * (RFC 3261 14.1: one offer/answer at a time; pitfalls.md 5). */
+ * (RFC 3261 14.1: one offer/answer at a time; doc/pitfalls.md 5). */
 static int call_busy(nst_call_t const *call)
 {
   return call->nc_refreshing != nst_method_none ||
@@ -500,7 +501,7 @@ static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
 
   call->nc_refreshing = method;
   if (method == nst_method_update && !call->nc_config.refresh_sdp) {
-    /* No SDP: a refresh is no reason to renegotiate media (pitfalls.md 11). */
+    /* No SDP: a refresh is no reason to renegotiate media (doc/pitfalls.md 11). */
     call_send(call, method, nst_send_refresh_update, h, NULL);
   }
   else {
@@ -642,7 +643,7 @@ static void call_expiry_warning_due(void *arg)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The application's lifetime of a call (field-notes.md, the servlet model) */
+/* The application's lifetime of a call (doc/field-notes.md, the servlet model) */
 
 nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
                                 unsigned *return_granted)
@@ -720,7 +721,7 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
   call->nc_refreshing = nst_method_none;
   switch (action) {
   case nst_fail_use_reinvite:
-    /* pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
+    /* doc/pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
     call->nc_update_refused = 1;
     call_next(call, nst_next_refresh);
     break;

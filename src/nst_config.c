@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - configuration from a liblinphone-style file, read with GKeyFile.
  *

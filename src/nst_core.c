@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - the negotiation core: RFC 4028 as pure functions.
  */
@@ -286,7 +287,7 @@ nst_lifetime_t nst_lifetime_grant(unsigned requested, unsigned max, unsigned *gr
 int nst_uac_after_422(nst_hdrs_t const *sent, unsigned min_se, unsigned retries,
                       nst_hdrs_t *next)
 {
-  /* Section 7.3 (and pitfalls.md 3): retry only when the 422 names a
+  /* Section 7.3 (and doc/pitfalls.md 3): retry only when the 422 names a
    * Min-SE larger than what we offered (anything else would be answered 422
    * again), and only a bounded number of times. */
   if (min_se == 0 || min_se <= sent->se || retries >= NST_MAX_422_RETRIES)
@@ -311,7 +312,7 @@ nst_failure_action_t nst_refresh_failure_action(int status, nst_method_t method)
   case 405:   /* Method Not Allowed */
   case 501:   /* Not Implemented */
     return method == nst_method_update ? nst_fail_use_reinvite : nst_fail_retry_later;
-  default:    /* 488, 5xx, ...: the session lives on (pitfalls.md 6) */
+  default:    /* 488, 5xx, ...: the session lives on (doc/pitfalls.md 6) */
     return nst_fail_retry_later;
   }
 }

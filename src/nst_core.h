@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - the negotiation core: RFC 4028 as pure functions.
  *

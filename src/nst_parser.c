@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - the SIP parser that keeps nua's own session-timer engine dormant,
  * and the timer headers in and out of messages.
@@ -28,7 +29,7 @@ static int find_offset(msg_mclass_t const *mc, msg_hclass_t *hc, unsigned short 
 /* Clone the default parser, then give the two timer headers new slots after
  * sip_t: nua reads sip->sip_session_expires and sip->sip_min_se, which stay
  * NULL, while SIPTAG_SESSION_EXPIRES() and SIPTAG_MIN_SE() still encode
- * (nua-integration.md section 1). */
+ * (doc/nua-integration.md section 1). */
 msg_mclass_t *nst_parser_create(unsigned short *se_offset,
                                 unsigned short *min_se_offset)
 {

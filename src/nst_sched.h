@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - the scheduler: one-shot timers on the application's su_root.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - tag definitions (see <nst/nst_tag.h> for their documentation).
  */

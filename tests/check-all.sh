@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Every suite, one after the other (the interop ones run in real time and
 # must not share the two cores with a build), then one closing line over
 # all of them. Run by 'make check-all' (README command 2, and CI).
@@ -28,10 +29,11 @@ run check-valgrind
 run check-asan
 run check-fuzz
 run distcheck
+run check-deb
 
 echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
     "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
     "$out"/check-interop-linphone.out "$out"/check-gnome-calls.out \
-    "$out"/check-fuzz.out || status=1
+    "$out"/check-fuzz.out "$out"/check-deb.out || status=1
 exit $status

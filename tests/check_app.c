@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the application meets beyond RFC 4028 (issue 4): the UPDATE refresh
  * with SDP, the "about to expire" event, the timer figures of
  * nst_get_info(), and the application-controlled call lifetime (the SIP
- * servlet container's model, field-notes.md), all against the s2 peer on
+ * servlet container's model, doc/field-notes.md), all against the s2 peer on
  * a fast-forwarded clock.
  */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Bad and hostile timer input, one test per row of doc/hostile-input.md:
  * every outcome is an RFC-conformant response or a clear event to the

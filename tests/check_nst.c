@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst on a real nua, against Sofia's s2 fake SIP peer, with fast-forwarded
  * time. Test names carry the RFC 4028 section they check.
@@ -33,7 +34,7 @@ START_TEST(rfc4028_7_1_invite_has_supported_se_and_min_se)
   check_se(invite, 1800, NULL);
   ck_assert_msg(invite->sip->sip_min_se != NULL, "no Min-SE");
   ck_assert_uint_eq(invite->sip->sip_min_se->min_delta, 90);
-  /* Require: timer on requests breaks some peers (pitfalls.md 7). */
+  /* Require: timer on requests breaks some peers (doc/pitfalls.md 7). */
   ck_assert_int_eq(require_timer_count(invite), 0);
   s2_sip_free_message(invite);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * RFC 4028 section 10, refresh and expiry in both roles, on two event
  * loops: compiled into check_nst (a plain su_root, s2_helpers.c) and, with

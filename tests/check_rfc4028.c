@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * RFC 4028 in full, on a real nua against the s2 peer: negotiation corner
  * cases, 422 in both roles, refresh failures, exact timing.
@@ -346,7 +347,7 @@ START_TEST(rfc4028_9_no_422_to_caller_without_timer_support)
 {
   /* A proxy inserted Session-Expires: 60; the caller cannot understand 422.
    * Accept, raise to our Min-SE (RFC 4028 erratum 1687) and refresh
-   * ourselves (pitfalls.md 8). */
+   * ourselves (doc/pitfalls.md 8). */
   nua_handle_t *nh = peer_calls(SIPTAG_SESSION_EXPIRES_STR("60"),
                                 SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
   struct message *ok = answer_call(nh, TAG_END());
@@ -365,7 +366,7 @@ START_TEST(rfc4028_9_min_se_only_request_raises_interval)
                                 SIPTAG_MIN_SE_STR("2000"), TAG_END());
   struct message *ok = answer_call(nh, TAG_END());
 
-  /* No 422: the UAS raises its own interval to the Min-SE (pitfalls.md 12). */
+  /* No 422: the UAS raises its own interval to the Min-SE (doc/pitfalls.md 12). */
   check_se(ok, 2000, "uac");
   s2_sip_free_message(ok);
   bye_from_peer();
@@ -543,7 +544,7 @@ END_TEST
 
 START_TEST(rfc4028_7_2_grandstream_200_keeps_interval_and_refresher)
 {
-  /* field-notes.md: 200 to UPDATE with Session-Expires but no refresher
+  /* doc/field-notes.md: 200 to UPDATE with Session-Expires but no refresher
    * and no Supported: timer. */
   nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
   struct message *update = refresh_at_45(SIP_METHOD_UPDATE);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst's scheduler (src/nst_sched.c) in real time, mostly its timerfd
  * source, which the fast-forwarded s2 suite cannot drive: a kernel timer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst test glue for Sofia's s2check harness.
  *
@@ -51,7 +52,7 @@ nua_t *nst_test_nua_create(su_root_t *root, nua_callback_f callback,
 
   ta_start(ta, tag, value);
   s2_nst = nst_create(root, callback, magic,
-                      /* The s2 peer is on IPv4 loopback (nua-integration.md 7). */
+                      /* The s2 peer is on IPv4 loopback (doc/nua-integration.md 7). */
                       NUTAG_URL("sip:127.0.0.1:*"),
                       /* s2_fast_forward() moves Sofia's clock through its
                        * hooks, which a kernel timerfd cannot see. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst test glue for Sofia's s2check harness (see s2_glue.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Fixtures and helpers shared by nst's s2-based suites: the s2 peer's side
  * of calls, and waiting on a fast-forwarded clock.

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Test selection for Sofia's s2check harness: our own replacement for
  * s2check/s2tcase.c, which calls Check's _tcase_add_test() with the
  * pre-0.13 signature and crashes with Debian's Check 0.15
- * (nua-integration.md section 7). With Check 0.15, START_TEST() makes a
+ * (doc/nua-integration.md section 7). With Check 0.15, START_TEST() makes a
  * test a `const TTest *`, which is what the harness passes as its TFun.
  * Linked into nst's s2 suite and into Sofia's own nua suite
  * (tests/sofia-suite).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Make the source of the installed sofia-sip available for the test harness.
 #
 #   sofia-source.sh CACHE_DIR [SOURCE_DIR]

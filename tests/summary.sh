@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Add up the test results into one closing line: "N passed, N failed".
 #   - Check's per-suite lines in test logs: "100%: Checks: 19, Failures: 0, Errors: 0"
 #   - the interop runners' own closing lines: "21 passed, 1 failed"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /**@file
  * nst - SIP Session Timers (RFC 4028) for Sofia-SIP nua
  *
@@ -14,12 +15,16 @@
  *                                              nua = nst_nua(nst);
  *   nua_invite(nh, tags...)                ->  nst_invite(nst, nh, tags...)
  *   nua_respond(nh, 200, "OK", tags...)    ->  nst_respond(nst, nh, 200, "OK", tags...)
+ *   nua_update(nh, tags...)                ->  nst_update(nst, nh, tags...)
  *   nua_handle_destroy(nh)                 ->  nst_handle_destroy(nst, nh)
  *   nua_destroy(nua)                       ->  nst_destroy(nst)
  *
  * Everything else (nua_handle(), nua_bye(), the nua callback and its
  * events) stays as it was. All calls must be made in the thread of the
- * su_root given to nst_create(), like nua's own.
+ * su_root given to nst_create(), like nua's own. Optionally,
+ * nst_set_callback() reports what the session timer does (negotiated,
+ * refreshed, expiring, expired), and nst_get_info() gives a call's timer
+ * state at any time. examples/softphone.c is a complete program.
  */
 #ifndef NST_H
 /** Defined when <nst/nst.h> has been included. */
@@ -183,17 +188,35 @@ typedef void nst_callback_f(nst_event_t event, nst_t *nst,
 /** Create the module and its nua.
  *
  * Takes nua_create()'s arguments. The NSTTAG_* tags in the list configure
- * the module's defaults (NSTTAG_ENABLED(), NSTTAG_SESSION_EXPIRES(),
- * NSTTAG_MIN_SE(), NSTTAG_REFRESHER()) and its timer source
- * (NSTTAG_TIMER_SOURCE()); every other tag goes to nua_create().
+ * the module's defaults for every call (each can be overridden per call in
+ * nst_invite(), nst_update() and nst_respond()):
+ *   - NSTTAG_ENABLED(): session timers on (default) or off
+ *   - NSTTAG_SESSION_EXPIRES(): the interval offered or preferred (1800 s)
+ *   - NSTTAG_MIN_SE(): the smallest interval accepted, at least 90 (90 s)
+ *   - NSTTAG_REFRESHER(): who refreshes when we may choose (#nst_pref_auto)
+ *   - NSTTAG_REFRESH_METHOD(): UPDATE or re-INVITE (#nst_refresh_by_allow)
+ *   - NSTTAG_PEER_WITHOUT_TIMER(): peers without session-timer support
+ *     (#nst_peer_default)
+ *   - NSTTAG_REFRESH_SDP(): whether a refresh UPDATE carries the SDP (0)
+ *   - NSTTAG_EXPIRY_WARNING(): nst_ev_expiring this long before the
+ *     expiry BYE (10 s; 0: never)
+ *   - NSTTAG_LIFETIME_MAX(): the largest lifetime nst_set_lifetime()
+ *     grants (0: no maximum)
+ *   - NSTTAG_REFRESH_BATCH(): refreshes on a common grid of this many ms
+ *     (0: each at exactly half its interval)
+ *
+ * and, for the module only, NSTTAG_TIMER_SOURCE(): where its timers get
+ * their time from (#nst_timer_auto). nst_tag.h documents each tag.
+ * Every other tag goes to nua_create().
  * @a callback receives all nua events (after nst has seen them) with
  * @a magic, exactly as it would from nua.
  *
  * @return the module, or NULL (invalid configuration, e.g. Min-SE below
- * 90 or an interval below Min-SE, or nua_create() failed).
+ * 90 or an interval below Min-SE, an enum out of range, or nua_create()
+ * failed); values are refused, never clamped, and the log says why.
  */
-nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
-                  tag_type_t tag, tag_value_t value, ...);
+NST_API nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
+                          tag_type_t tag, tag_value_t value, ...);
 
 /** Check NSTTAG_* values without creating anything.
  *
@@ -204,7 +227,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
  * @return 0 if nst_create() would accept them over nst's defaults, -1 if it
  * would refuse them (Min-SE below 90, an interval below Min-SE, a value out
  * of range). */
-int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, ...);
 
 /** Read session-timer settings from a liblinphone-style configuration file.
  *
@@ -214,9 +237,17 @@ int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, .
  *   session_expires_min_value (>= 90)     -> NSTTAG_MIN_SE()
  *   session_expires_refresher_value       -> NSTTAG_REFRESHER()
  *                                            (0 auto, 1 uas, 2 uac)
+ * and nst's own keys in the same section (liblinphone ignores them):
+ *   nst_refresh_method (0..2)             -> NSTTAG_REFRESH_METHOD()
+ *                                            (0 by Allow, 1 UPDATE, 2 re-INVITE)
+ *   nst_refresh_sdp (0/1)                 -> NSTTAG_REFRESH_SDP()
+ *   nst_peer_without_timer (0..3)         -> NSTTAG_PEER_WITHOUT_TIMER()
+ *   nst_expiry_warning (seconds, 0 off)   -> NSTTAG_EXPIRY_WARNING()
+ *   nst_lifetime_max (seconds, 0 none)    -> NSTTAG_LIFETIME_MAX()
+ *   nst_refresh_batch (ms, 0 none)        -> NSTTAG_REFRESH_BATCH()
  * Absent keys keep nst's defaults; other [sip] keys are ignored (the file
- * may be liblinphone's own); an unknown session_expires_* key is reported
- * as a warning.
+ * may be liblinphone's own); an unknown session_expires_* or nst_* key is
+ * reported as a warning.
  *
  * On success, *@a return_tags is a tag list (allocated from @a home) for
  * nst_create() or a per-call nst_invite()/nst_respond(), e.g.
@@ -225,31 +256,31 @@ int nst_check_tags(char const **return_why, tag_type_t tag, tag_value_t value, .
  * the key and the problem (allocated from @a home; NULL if none).
  *
  * @return 0, or -1 if the file cannot be read or a value is invalid (not a
- * number, Min-SE below 90, an interval below Min-SE, a refresher outside
- * 0..2): values are refused, never clamped.
+ * number, Min-SE below 90, an interval below Min-SE, a value outside its
+ * range): values are refused, never clamped.
  */
-int nst_config_read(su_home_t *home, char const *path,
-                    tagi_t **return_tags, char **return_messages);
+NST_API int nst_config_read(su_home_t *home, char const *path,
+                            tagi_t **return_tags, char **return_messages);
 
 /** The nua the module created. */
-nua_t *nst_nua(nst_t const *nst);
+NST_API nua_t *nst_nua(nst_t const *nst);
 
 /** Destroy the module and its nua.
  *
  * Call it where a nua application calls nua_destroy(): after
  * nua_shutdown() has been reported done (nua_r_shutdown 200). Cancels every
  * timer. NULL is accepted. */
-void nst_destroy(nst_t *nst);
+NST_API void nst_destroy(nst_t *nst);
 
 /** Destroy a handle: forget its call (cancelling its timers), then
  * nua_handle_destroy(). Use it for call handles instead of
  * nua_handle_destroy(): nua tells nobody about a destroyed handle, so nst
  * would otherwise keep the call's timers until the call ends or nua shuts
  * down (they would then act on a handle nua ignores). */
-void nst_handle_destroy(nst_t *nst, nua_handle_t *nh);
+NST_API void nst_handle_destroy(nst_t *nst, nua_handle_t *nh);
 
 /** Set the callback for session-timer events (NULL: none). */
-void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
+NST_API void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
 
 /** Send INVITE (initial or re-INVITE) with the session-timer headers.
  *
@@ -260,11 +291,11 @@ void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic);
  * @return 0 when the request went to nua; -1 (nothing sent) on NULL
  * arguments or NSTTAG_* values nst_create() would refuse, e.g. a Min-SE
  * below 90 (the log says which). */
-int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
 
 /** Send UPDATE with the session-timer headers (RFC 4028 section 7.4).
  * @return as nst_invite() */
-int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...);
 
 /** Answer an incoming INVITE.
  *
@@ -275,8 +306,8 @@ int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, 
  *
  * @return 0 when the answer went to nua; -1 (nothing sent: answer again)
  * on NULL arguments or invalid NSTTAG_* values, as nst_invite(). */
-int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
-                tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
+                        tag_type_t tag, tag_value_t value, ...);
 
 /** Counters of one module, since nst_create(). */
 typedef struct nst_stats_s {
@@ -291,15 +322,15 @@ typedef struct nst_stats_s {
 } nst_stats_t;
 
 /** Fill @a stats with the module's counters; 0, or -1 on NULL arguments. */
-int nst_get_stats(nst_t const *nst, nst_stats_t *stats);
+NST_API int nst_get_stats(nst_t const *nst, nst_stats_t *stats);
 
 /** The timer state of a call: fills @a info (ni_status 0, ni_phrase
  * NULL), returns 0, or -1 if nst does not know the call. */
-int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
+NST_API int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info);
 
 /** Milliseconds until the next timer of the call fires (refresh, or BYE on
  * expiry), or -1 when none is armed. */
-long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh);
+NST_API long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh);
 
 /** What nst_set_lifetime() did. */
 typedef enum nst_lifetime_e {
@@ -331,34 +362,34 @@ typedef enum nst_lifetime_e {
  *        limit, or rejected)
  * @return nst_lifetime_granted, nst_lifetime_lowered or
  *         nst_lifetime_rejected (only established calls have lifetimes). */
-nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
-                                unsigned *return_granted);
+NST_API nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
+                                        unsigned *return_granted);
 
 /** The Session-Expires header of @a sip, a message of an nua event.
  *
  * nst's parser keeps Session-Expires out of sip->sip_session_expires (that
  * keeps nua's own engine dormant); this is where to read it. NULL if the
  * message has none. */
-sip_session_expires_t const *nst_session_expires(nst_t const *nst, sip_t const *sip);
+NST_API sip_session_expires_t const *nst_session_expires(nst_t const *nst, sip_t const *sip);
 
 /** The Min-SE header of @a sip (see nst_session_expires()), or NULL. */
-sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip);
+NST_API sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip);
 
 /** Name of an event, e.g. "nst_ev_negotiated". */
-char const *nst_event_name(nst_event_t event);
+NST_API char const *nst_event_name(nst_event_t event);
 
 /** Name of a nst_set_lifetime() outcome: "granted", "lowered", "rejected". */
-char const *nst_lifetime_name(nst_lifetime_t outcome);
+NST_API char const *nst_lifetime_name(nst_lifetime_t outcome);
 
 /** "local", "remote" or "none". */
-char const *nst_refresher_name(nst_refresher_t refresher);
+NST_API char const *nst_refresher_name(nst_refresher_t refresher);
 
 /** "UPDATE", "INVITE" or "none". */
-char const *nst_method_name(nst_method_t method);
+NST_API char const *nst_method_name(nst_method_t method);
 
 /** Log of the module; its level is set by the environment variable
  * NST_DEBUG (0..9), or by SOFIA_DEBUG as for Sofia's own modules. */
-extern su_log_t nst_log[];
+NST_API extern su_log_t nst_log[];
 
 /* ---------------------------------------------------------------------- */
 /* Adoption helpers */
@@ -372,7 +403,7 @@ extern su_log_t nst_log[];
  * ...) instead of nua_respond(nh, 200, ...). nst knows an incoming call
  * from its INVITE on, an outgoing one from nst_invite(). Call it in the
  * thread of the module's root, like the rest of nst. */
-nst_t *nst_from_handle(nua_handle_t const *nh);
+NST_API nst_t *nst_from_handle(nua_handle_t const *nh);
 
 /** Replace the module's settings (the NSTTAG_* tags of nst_create(),
  * but NSTTAG_TIMER_SOURCE()) for the calls that start from now on;
@@ -385,7 +416,7 @@ nst_t *nst_from_handle(nua_handle_t const *nh);
  *
  * @return 0, or -1 (nothing changed) on a NULL module or values
  * nst_create() would refuse, e.g. an interval below Min-SE. */
-int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...);
+NST_API int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...);
 
 /* ---------------------------------------------------------------------- */
 /* Testing with a fast-forwarded clock */
@@ -410,7 +441,7 @@ int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...);
  * (not a library) puts NST_CLOCK_GLIB_SOURCE_TIME once at file scope.
  *
  * @return 0 */
-int nst_clock_fake(void);
+NST_API int nst_clock_fake(void);
 
 /** Move the fake clock @a ms milliseconds forward, running @a root on the
  * way so that every timer fires in order, at its own time, and what it
@@ -425,21 +456,21 @@ int nst_clock_fake(void);
  * @return 0, or -1 without moving the clock: no fake clock installed, or a
  * glib root (or NULL) while g_source_get_current_time() is not
  * NST_CLOCK_GLIB_SOURCE_TIME's (the log says which). */
-int nst_clock_advance(su_root_t *root, unsigned long ms);
+NST_API int nst_clock_advance(su_root_t *root, unsigned long ms);
 
 /** 1 while the fake clock is installed, else 0. */
-int nst_clock_is_fake(void);
+NST_API int nst_clock_is_fake(void);
 
 /** Uninstall the fake clock: Sofia's clock is the real one again (its
  * hooks as they were before nst_clock_fake()), i.e. it goes back by what
  * was advanced. Destroy the modules and nuas made under the fake clock
  * first: their armed timers would wait that much longer. */
-void nst_clock_real(void);
+NST_API void nst_clock_real(void);
 
 /** Sofia's clock as a GTimeVal's fields, for NST_CLOCK_GLIB_SOURCE_TIME.
  * @param return_sec  gets the seconds since 1970
  * @param return_usec gets the microseconds */
-void nst_clock_gtimeval(long *return_sec, long *return_usec);
+NST_API void nst_clock_gtimeval(long *return_sec, long *return_usec);
 
 /** Put once at file scope in a test program that runs su_glib roots on
  * the fake clock (needs <glib.h>): defines g_source_get_current_time(),

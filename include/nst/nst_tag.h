@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /**@file
  * nst - SIP Session Timers (RFC 4028) for Sofia-SIP nua
  *
@@ -9,13 +10,26 @@
 
 #include <sofia-sip/su_tag.h>
 
+/** Marks what libnst exports: the library is built with
+ * -fvisibility=hidden, so a function or variable is part of the ABI only
+ * when its declaration in include/nst/ carries NST_API (README, "Public
+ * symbols and versions"; make check's tests/check_symbols.sh compares the
+ * two). */
+#ifndef NST_API
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define NST_API __attribute__((visibility("default")))
+#else
+#define NST_API
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /** Filter tag matching any nst tag. */
 #define NSTTAG_ANY()  nsttag_any, ((tag_value_t)0)
-extern tag_typedef_t nsttag_any;
+NST_API extern tag_typedef_t nsttag_any;
 
 /**Enable or disable session timers.
  *
@@ -31,10 +45,10 @@ extern tag_typedef_t nsttag_any;
  * Corresponding tag taking reference parameter is NSTTAG_ENABLED_REF().
  */
 #define NSTTAG_ENABLED(x)      nsttag_enabled, tag_bool_v((x))
-extern tag_typedef_t nsttag_enabled;
+NST_API extern tag_typedef_t nsttag_enabled;
 /** NSTTAG_ENABLED() taking a reference, for tl_gets(). */
 #define NSTTAG_ENABLED_REF(x)  nsttag_enabled_ref, tag_bool_vr(&(x))
-extern tag_typedef_t nsttag_enabled_ref;
+NST_API extern tag_typedef_t nsttag_enabled_ref;
 
 /**Session interval in seconds (Session-Expires we offer or prefer).
  *
@@ -48,10 +62,10 @@ extern tag_typedef_t nsttag_enabled_ref;
  * Corresponding tag taking reference parameter is NSTTAG_SESSION_EXPIRES_REF().
  */
 #define NSTTAG_SESSION_EXPIRES(x)     nsttag_session_expires, tag_uint_v((x))
-extern tag_typedef_t nsttag_session_expires;
+NST_API extern tag_typedef_t nsttag_session_expires;
 /** NSTTAG_SESSION_EXPIRES() taking a reference, for tl_gets(). */
 #define NSTTAG_SESSION_EXPIRES_REF(x) nsttag_session_expires_ref, tag_uint_vr(&(x))
-extern tag_typedef_t nsttag_session_expires_ref;
+NST_API extern tag_typedef_t nsttag_session_expires_ref;
 
 /**Smallest session interval we accept (Min-SE), in seconds.
  *
@@ -66,10 +80,10 @@ extern tag_typedef_t nsttag_session_expires_ref;
  * Corresponding tag taking reference parameter is NSTTAG_MIN_SE_REF().
  */
 #define NSTTAG_MIN_SE(x)      nsttag_min_se, tag_uint_v((x))
-extern tag_typedef_t nsttag_min_se;
+NST_API extern tag_typedef_t nsttag_min_se;
 /** NSTTAG_MIN_SE() taking a reference, for tl_gets(). */
 #define NSTTAG_MIN_SE_REF(x)  nsttag_min_se_ref, tag_uint_vr(&(x))
-extern tag_typedef_t nsttag_min_se_ref;
+NST_API extern tag_typedef_t nsttag_min_se_ref;
 
 /**Refresher preference.
  *
@@ -87,10 +101,10 @@ extern tag_typedef_t nsttag_min_se_ref;
  * Corresponding tag taking reference parameter is NSTTAG_REFRESHER_REF().
  */
 #define NSTTAG_REFRESHER(x)      nsttag_refresher, tag_int_v((x))
-extern tag_typedef_t nsttag_refresher;
+NST_API extern tag_typedef_t nsttag_refresher;
 /** NSTTAG_REFRESHER() taking a reference, for tl_gets(). */
 #define NSTTAG_REFRESHER_REF(x)  nsttag_refresher_ref, tag_int_vr(&(x))
-extern tag_typedef_t nsttag_refresher_ref;
+NST_API extern tag_typedef_t nsttag_refresher_ref;
 
 /**How nst refreshes when it is the refresher.
  *
@@ -107,10 +121,10 @@ extern tag_typedef_t nsttag_refresher_ref;
  * Corresponding tag taking reference parameter is NSTTAG_REFRESH_METHOD_REF().
  */
 #define NSTTAG_REFRESH_METHOD(x)      nsttag_refresh_method, tag_int_v((x))
-extern tag_typedef_t nsttag_refresh_method;
+NST_API extern tag_typedef_t nsttag_refresh_method;
 /** NSTTAG_REFRESH_METHOD() taking a reference, for tl_gets(). */
 #define NSTTAG_REFRESH_METHOD_REF(x)  nsttag_refresh_method_ref, tag_int_vr(&(x))
-extern tag_typedef_t nsttag_refresh_method_ref;
+NST_API extern tag_typedef_t nsttag_refresh_method_ref;
 
 /**Policy for peers without session-timer support.
  *
@@ -125,10 +139,10 @@ extern tag_typedef_t nsttag_refresh_method_ref;
  * Corresponding tag taking reference parameter is NSTTAG_PEER_WITHOUT_TIMER_REF().
  */
 #define NSTTAG_PEER_WITHOUT_TIMER(x)      nsttag_peer_without_timer, tag_int_v((x))
-extern tag_typedef_t nsttag_peer_without_timer;
+NST_API extern tag_typedef_t nsttag_peer_without_timer;
 /** NSTTAG_PEER_WITHOUT_TIMER() taking a reference, for tl_gets(). */
 #define NSTTAG_PEER_WITHOUT_TIMER_REF(x)  nsttag_peer_without_timer_ref, tag_int_vr(&(x))
-extern tag_typedef_t nsttag_peer_without_timer_ref;
+NST_API extern tag_typedef_t nsttag_peer_without_timer_ref;
 
 /**Whether a refresh UPDATE carries the session's SDP.
  *
@@ -147,10 +161,10 @@ extern tag_typedef_t nsttag_peer_without_timer_ref;
  * Corresponding tag taking reference parameter is NSTTAG_REFRESH_SDP_REF().
  */
 #define NSTTAG_REFRESH_SDP(x)      nsttag_refresh_sdp, tag_bool_v((x))
-extern tag_typedef_t nsttag_refresh_sdp;
+NST_API extern tag_typedef_t nsttag_refresh_sdp;
 /** NSTTAG_REFRESH_SDP() taking a reference, for tl_gets(). */
 #define NSTTAG_REFRESH_SDP_REF(x)  nsttag_refresh_sdp_ref, tag_bool_vr(&(x))
-extern tag_typedef_t nsttag_refresh_sdp_ref;
+NST_API extern tag_typedef_t nsttag_refresh_sdp_ref;
 
 /**How long before expiry nst warns with nst_ev_expiring, in seconds.
  *
@@ -166,10 +180,10 @@ extern tag_typedef_t nsttag_refresh_sdp_ref;
  * Corresponding tag taking reference parameter is NSTTAG_EXPIRY_WARNING_REF().
  */
 #define NSTTAG_EXPIRY_WARNING(x)      nsttag_expiry_warning, tag_uint_v((x))
-extern tag_typedef_t nsttag_expiry_warning;
+NST_API extern tag_typedef_t nsttag_expiry_warning;
 /** NSTTAG_EXPIRY_WARNING() taking a reference, for tl_gets(). */
 #define NSTTAG_EXPIRY_WARNING_REF(x)  nsttag_expiry_warning_ref, tag_uint_vr(&(x))
-extern tag_typedef_t nsttag_expiry_warning_ref;
+NST_API extern tag_typedef_t nsttag_expiry_warning_ref;
 
 /**Largest call lifetime nst_set_lifetime() grants, in seconds.
  *
@@ -184,10 +198,10 @@ extern tag_typedef_t nsttag_expiry_warning_ref;
  * Corresponding tag taking reference parameter is NSTTAG_LIFETIME_MAX_REF().
  */
 #define NSTTAG_LIFETIME_MAX(x)      nsttag_lifetime_max, tag_uint_v((x))
-extern tag_typedef_t nsttag_lifetime_max;
+NST_API extern tag_typedef_t nsttag_lifetime_max;
 /** NSTTAG_LIFETIME_MAX() taking a reference, for tl_gets(). */
 #define NSTTAG_LIFETIME_MAX_REF(x)  nsttag_lifetime_max_ref, tag_uint_vr(&(x))
-extern tag_typedef_t nsttag_lifetime_max_ref;
+NST_API extern tag_typedef_t nsttag_lifetime_max_ref;
 
 /**Send the refreshes of all calls on a common grid of this many ms.
  *
@@ -210,10 +224,10 @@ extern tag_typedef_t nsttag_lifetime_max_ref;
  * Corresponding tag taking reference parameter is NSTTAG_REFRESH_BATCH_REF().
  */
 #define NSTTAG_REFRESH_BATCH(x)      nsttag_refresh_batch, tag_uint_v((x))
-extern tag_typedef_t nsttag_refresh_batch;
+NST_API extern tag_typedef_t nsttag_refresh_batch;
 /** NSTTAG_REFRESH_BATCH() taking a reference, for tl_gets(). */
 #define NSTTAG_REFRESH_BATCH_REF(x)  nsttag_refresh_batch_ref, tag_uint_vr(&(x))
-extern tag_typedef_t nsttag_refresh_batch_ref;
+NST_API extern tag_typedef_t nsttag_refresh_batch_ref;
 
 /**Where nst's timers get their time from.
  *
@@ -231,10 +245,10 @@ extern tag_typedef_t nsttag_refresh_batch_ref;
  * Corresponding tag taking reference parameter is NSTTAG_TIMER_SOURCE_REF().
  */
 #define NSTTAG_TIMER_SOURCE(x)      nsttag_timer_source, tag_int_v((x))
-extern tag_typedef_t nsttag_timer_source;
+NST_API extern tag_typedef_t nsttag_timer_source;
 /** NSTTAG_TIMER_SOURCE() taking a reference, for tl_gets(). */
 #define NSTTAG_TIMER_SOURCE_REF(x)  nsttag_timer_source_ref, tag_int_vr(&(x))
-extern tag_typedef_t nsttag_timer_source_ref;
+NST_API extern tag_typedef_t nsttag_timer_source_ref;
 
 #ifdef __cplusplus
 }

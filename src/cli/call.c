@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-cli - the call: nua and nst callbacks, one timestamped line per event.
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # ---------------------------------------------------------------- CLI
 bin_PROGRAMS = src/nst-cli
 src_nst_cli_SOURCES = src/cli/nst-cli.c src/cli/cli.h src/cli/options.c \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-cli - interactive commands, one a line on stdin, read on the su_root
  * (plain or su_glib); SIGINT/SIGTERM act as "quit".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-cli - a small SIP user agent with RFC 4028 session timers, built on
  * nst. For demos and for testing session timers against other SIP peers

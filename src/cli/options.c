@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-cli - the command line: one table of options, from which getopt's
  * tables and --help are built. A new nst setting is one more row: an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run.sh: the nst-cli test suite (make check-cli).
 #
 # Runs nst-cli user agents on 127.0.0.1 (free UDP/TCP ports from

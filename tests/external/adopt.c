@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A program outside the nst tree, built against the installed library
  * with nothing but `pkg-config --cflags --libs nst` (make distcheck builds

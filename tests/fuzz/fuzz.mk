@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Fuzzing (make fuzz): libFuzzer targets over nst's header interpretation
 # and negotiation core. Included from Makefile.am. See tests/fuzz/README.
 #

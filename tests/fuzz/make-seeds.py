@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Write the seed corpus of the nst fuzz targets (tests/fuzz/corpus/).
 
 Run from anywhere: python3 tests/fuzz/make-seeds.py. The files are

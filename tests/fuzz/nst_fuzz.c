@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - libFuzzer targets over the header interpretation (nst_parser.c) and
  * the negotiation core (nst_core.c).

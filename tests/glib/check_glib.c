@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst on a glib main loop: RFC 4028 section 10 (refresh and expiry) with
  * nua and nst on a su_glib root whose GSource a GMainLoop dispatches,

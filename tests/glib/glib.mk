@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # ---------------------------------------------------------------- glib main loop
 # check_glib: the refresh and expiry tests of check_nst (tests/check_refresh.c,
 # compiled again with NST_TEST_ON_GLIB) with nua and nst on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Interop suite (make check-interop): real SIP peers on loopback against
 # nst-cli. Included from Makefile.am.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run-sipp.sh: the SIPp interop suite of nst (make check-interop).
 #
 # Runs nst-cli against SIPp on 127.0.0.1, in both roles, one SIPp scenario

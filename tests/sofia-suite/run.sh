@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run Sofia's own nua suite without and with nst attached; compare.
 #
 #   run.sh PLAIN_BINARY NST_BINARY EXPECTED_FAILURES LOGDIR

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Sofia's own nua regression suite run with nst attached (make
 # check-sofia-suite). Included from Makefile.am.
 #

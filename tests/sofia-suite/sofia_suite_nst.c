@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Attach nst to every nua Sofia's own nua suite creates.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Interop test: RFC 4028 session timers between nst-cli and liblinphone's
 # linphonec (Debian package linphone-cli), headless, loopback only, bounded.
 #

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# check-deb.sh DIR ADOPT.C: the packages built by 'make deb' in DIR, as a
+# softphone developer meets them (make check-deb; run as root):
+#   1. apt installs libnst0, libnst-dev and nst-cli from DIR;
+#   2. ADOPT.C (tests/external/adopt.c) builds with nothing but
+#      'pkg-config --cflags --libs nst' against the installed package, runs,
+#      and loads the packaged libnst; nst-cli and its man page are there;
+#   3. apt purges the three packages again: nothing of them is left;
+#   4. the ABI is watched: the unpacked tarball of DIR with one public
+#      function no longer exported (NST_API taken off nst_event_name())
+#      must fail the package build, in dpkg-gensymbols, naming the symbol.
+# Ends with "N passed, N failed". Installed copies of the packages are
+# purged by step 3.
+set -uo pipefail
+dir=$1 adopt=$2
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=1200 "$@"; }
+passed=0 failed=0
+ok()   { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() {  # check WHAT COMMAND...: COMMAND succeeds
+  local what=$1; shift
+  if "$@"; then ok "$what"; else fail "$what"; fi
+}
+packages="libnst0 libnst-dev nst-cli"
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if [ "$(id -u)" != 0 ]; then
+  echo "check-deb: must run as root (apt-get install)"; echo "0 passed, 1 failed"; exit 1
+fi
+debs=()
+for p in $packages; do
+  d=$(ls "$dir"/${p}_*.deb 2>/dev/null | head -1)
+  [ -n "$d" ] && debs+=("./$d") || fail "$p: no package in $dir"
+done
+
+# 1. install
+check "apt-get install ${debs[*]}" \
+  apt_get install -y --no-install-recommends "${debs[@]}"
+for p in $packages; do
+  check "$p is installed" dpkg -s "$p" >/dev/null
+done
+
+# 2. build and run the external program against the package. pkg-config
+# looks only where the packages put nst.pc, and the program must load the
+# packaged library (not a copy 'make install' left in /usr/local).
+export PKG_CONFIG_LIBDIR=/usr/lib/$multiarch/pkgconfig:/usr/lib/pkgconfig:/usr/share/pkgconfig
+check "pkg-config finds nst $(pkg-config --modversion nst 2>/dev/null) in /usr" \
+  test "$(pkg-config --variable=libdir nst 2>/dev/null)" = "/usr/lib/$multiarch"
+check "adopt.c builds with pkg-config --cflags --libs nst" \
+  cc -Wall -Wextra -Werror $(pkg-config --cflags nst) "$adopt" -o "$tmp/adopt" \
+     $(pkg-config --libs nst)
+lib=$(ldd "$tmp/adopt" 2>/dev/null | awk '$1 == "libnst.so.0" { print $3 }')
+check "adopt loads the packaged library ($lib)" \
+  test "$(readlink -f "$lib")" = "$(readlink -f "/usr/lib/$multiarch/libnst.so.0")"
+check "adopt runs" timeout 60 "$tmp/adopt"
+check "nst-cli --help runs" sh -c '/usr/bin/nst-cli --help >/dev/null'
+check "nst-cli(1) is installed" test -f /usr/share/man/man1/nst-cli.1.gz
+check "the API reference is installed" test -f /usr/share/doc/libnst-dev/html/index.html
+
+# 3. purge
+check "apt-get purge $packages" apt_get purge -y $packages
+for p in $packages; do
+  check "$p is gone" sh -c "! dpkg -s $p >/dev/null 2>&1"
+done
+check "no file of the packages is left" \
+  sh -c "! ls /usr/lib/$multiarch/libnst.so* /usr/include/nst /usr/bin/nst-cli 2>/dev/null"
+
+# 4. an ABI break fails the package build
+src=$(ls -d "$dir"/nst-*/ | head -1)
+if [ -z "$src" ]; then
+  fail "no unpacked tarball in $dir"
+else
+  cp -a "$src" "$tmp/abi" && cd "$tmp/abi" && rm -rf debian/.debhelper debian/tmp
+  sed -i 's/^NST_API \(char const \*nst_event_name(\)/\1/' include/nst/nst.h
+  check "nst_event_name() is no longer exported in the modified tree" \
+    sh -c '! grep -q "^NST_API char const \*nst_event_name(" include/nst/nst.h'
+  DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b > "$tmp/abi.log" 2>&1
+  rc=$?
+  check "the package build fails (status $rc)" test "$rc" != 0
+  check "dpkg-gensymbols reports the lost symbol" \
+    grep -q -- '^-  *nst_event_name@Base' "$tmp/abi.log"
+  grep -A4 'dpkg-gensymbols: error\|^-  *nst_event_name' "$tmp/abi.log" | head -12
+  cd - >/dev/null
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
