@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - what makes adoption smaller: the module from a handle, settings
  * changed on a running module (nst.h, "Adoption helpers").

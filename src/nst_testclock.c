@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst - a fast-forwarded clock for the application's own tests
  * (nst_clock_fake(), nst_clock_advance(), nst_clock_real(); nst.h).

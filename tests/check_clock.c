@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst's public test clock (nst_clock_fake(), nst_clock_advance(),
  * nst_clock_real(); src/nst_testclock.c), used the way an application's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What an application that already drives nua meets: nua's own
  * session-timer tags on every path (nst keeps the only engine), and calls

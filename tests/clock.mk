@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # ---------------------------------------------------------------- test clock
 # check_clock: nst's public fast-forwarded clock (nst_clock_*(), in
 # src/nst_testclock.c) as an application's tests use it: two nst modules

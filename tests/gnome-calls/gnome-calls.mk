@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # ---------------------------------------------------------------- GNOME Calls
 # check-gnome-calls: nst inside GNOME Calls (Debian gnome-calls
 # 44~alpha.1-1): its SIP provider ported to nst by gnome-calls.patch, built

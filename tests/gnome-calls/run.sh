@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # make check-gnome-calls: nst inside GNOME Calls (Debian gnome-calls
 # 44~alpha.1-1), with GNOME Calls' own tests and new session-timer tests.
 #
