@@ -66,6 +66,7 @@ int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...)
     return -1;
   nst_config_default(&cfg);   /* as nst_create() would make them */
   ta_start(ta, tag, value);
+  nst_config_from_nua_tags(&cfg, ta_args(ta));   /* as nst_create() */
   nst_config_from_tags(&cfg, ta_args(ta));
   (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
   if (nst_config_check(&cfg, &why) < 0) {
