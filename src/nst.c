@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include "nst_priv.h"
+#include "nst_module.h"
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -19,8 +19,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-su_log_t nst_log[] = { SU_LOG_INIT("nst", "NST_DEBUG", 3) };
 
 #define SU_LOG (nst_log)
 #include <sofia-sip/su_debug.h>
@@ -41,7 +39,7 @@ static void module_take_nua_params(nst_t *nst, tagi_t const *tags)
   unsigned session_timer = 0, min_se = NST_NUA_MIN_SE;
   int refresher = nua_no_refresher, update_refresh = 0;
   sip_supported_t const *supported = NULL;
-  nst_config_t cfg = nst->ns_config;
+  nst_config_t cfg = nst->ns_calls.config;
   char const *why;
 
   tl_gets(tags, NUTAG_SESSION_TIMER_REF(session_timer), NUTAG_MIN_SE_REF(min_se),
@@ -50,7 +48,7 @@ static void module_take_nua_params(nst_t *nst, tagi_t const *tags)
           SIPTAG_SUPPORTED_REF(supported), TAG_END());
   if (session_timer == 0 && min_se == NST_NUA_MIN_SE &&
       refresher == nua_no_refresher && !update_refresh &&
-      (supported == NULL || nst_supported_same(supported, nst->ns_supported)))
+      (supported == NULL || nst_supported_same(supported, nst->ns_calls.supported)))
     return;   /* nothing of nst's was changed */
 
   nst_config_from_nua_tags(&cfg, (tagi_t[]) {
@@ -63,12 +61,12 @@ static void module_take_nua_params(nst_t *nst, tagi_t const *tags)
     SU_DEBUG_1(("nst: nua_set_params() asked for session-timer settings nst "
                 "refuses, keeping its own: %s\n", why));
   else
-    nst->ns_config = cfg;
+    nst->ns_calls.config = cfg;
   if (supported)
-    nst->ns_supported = nst_supported_from_tags(nst->ns_home, supported, NULL);
+    nst->ns_calls.supported = nst_supported_from_tags(nst->ns_home, supported, NULL);
 
   nst->ns_own_set_params++;
-  nua_set_params(nst->ns_nua, NST_NUA_PINS(nst->ns_supported), TAG_END());
+  nua_set_params(nst->ns_nua, NST_NUA_PINS(nst->ns_calls.supported), TAG_END());
 }
 
 /* nua_r_set_params of the whole nua: nst's own (pinning) goes no further;
@@ -89,7 +87,7 @@ static int module_on_r_set_params(nst_t *nst)
 static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phrase,
                     nua_handle_t *nh, sip_t const *sip, tagi_t const *tags)
 {
-  nst_call_t *call = nst_call_find(nst, nh);
+  nst_call_t *call = nst_call_find(&nst->ns_calls, nh);
   int pass = 1;
 
   switch (event) {
@@ -97,7 +95,7 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
     int reinvite = call && call->nc_established;
     if (call == NULL && *status >= 200)
       return 1;   /* nua answered it: a re-INVITE in a call nst never saw */
-    pass = nst_call_on_i_invite(nst, call, nh, sip);
+    pass = nst_call_on_i_invite(&nst->ns_calls, call, nh, sip);
     if (pass && reinvite)
       *status = 200, *phrase = sip_200_OK;   /* as nua's auto-answer reports it */
     return pass;
@@ -115,7 +113,7 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
     return call ? nst_call_on_i_ack(call) : 1;
   case nua_r_invite:
     if (call == NULL)
-      return nst_call_on_plain_response(nst, nh, nst_method_invite, *status, *phrase, sip);
+      return nst_call_on_plain_response(&nst->ns_calls, nh, nst_method_invite, *status, *phrase, sip);
     return nst_call_on_response(call, nst_method_invite, *status, *phrase, sip);
   case nua_r_update:
     return call ? nst_call_on_response(call, nst_method_update, *status, *phrase, sip) : 1;
@@ -141,7 +139,7 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
     return 1;
   case nua_r_shutdown:
     if (*status >= 200)
-      g_hash_table_remove_all(nst->ns_calls);   /* cancels every timer */
+      g_hash_table_remove_all(nst->ns_calls.table);   /* cancels every timer */
     return 1;
   default:
     return 1;
@@ -186,45 +184,49 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   nst->ns_root = root;
   nst->ns_app_callback = callback;
   nst->ns_app_magic = magic;
-  nst_config_default(&nst->ns_config);
+  nst_config_default(&nst->ns_calls.config);
 
   ta_start(ta, tag, value);
-  nst_config_from_nua_tags(&nst->ns_config, ta_args(ta));
-  nst_config_from_tags(&nst->ns_config, ta_args(ta));
+  nst_config_from_nua_tags(&nst->ns_calls.config, ta_args(ta));
+  nst_config_from_tags(&nst->ns_calls.config, ta_args(ta));
   tl_gets(ta_args(ta), NSTTAG_TIMER_SOURCE_REF(timer_source), TAG_END());
 
-  if (nst_config_check(&nst->ns_config, &why) < 0) {
+  if (nst_config_check(&nst->ns_calls.config, &why) < 0) {
     SU_DEBUG_1(("nst_create: %s\n", why));
     (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
     su_home_unref(nst->ns_home);
     return NULL;
   }
 
-  nst->ns_sched = nst_sched_create(root, (nst_timer_source_t)timer_source);
-  if (nst->ns_sched == NULL) {
+  nst->ns_calls.sched = nst_sched_create(root, (nst_timer_source_t)timer_source);
+  if (nst->ns_calls.sched == NULL) {
     SU_DEBUG_1(("nst_create: no timer source %d\n", timer_source));
     (void)ta_end(ta);
     su_home_unref(nst->ns_home);
     return NULL;
   }
 
-  nst->ns_calls = g_hash_table_new_full(g_direct_hash, g_direct_equal,
-                                        NULL, nst_call_free);
-  nst->ns_mclass = nst_parser_create(&nst->ns_se_offset, &nst->ns_min_se_offset);
-  nst->ns_supported = nst_supported_from_tags(nst->ns_home,
+  nst->ns_calls.owner = nst;
+  nst->ns_calls.parser = &nst->ns_parser;
+  nst->ns_calls.table = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                              NULL, nst_call_free);
+  if (nst_parser_init(&nst->ns_parser) < 0)
+    SU_DEBUG_1(("nst_create: no memory for the parser\n"));
+  nst->ns_calls.supported = nst_supported_from_tags(nst->ns_home,
     sip_supported_make(nst->ns_home, NST_NUA_SUPPORTED), ta_args(ta));
-  if (nst->ns_mclass && nst->ns_supported) {
+  if (nst->ns_parser.np_mclass && nst->ns_calls.supported) {
     /* nua's own timer tags were translated above and do not reach nua
      * (nst_tags_for_nua()), nor does Supported, which nst keeps. */
     tagi_t *nua_tags = nst_tags_for_nua(nst->ns_home, ta_args(ta));
     nst->ns_nua = nua_create(root, nst_callback, (nua_magic_t *)nst,
-                             NUTAG_SIP_PARSER(nst->ns_mclass),
-                             NST_NUA_PINS(nst->ns_supported),
+                             NUTAG_SIP_PARSER(nst->ns_parser.np_mclass),
+                             NST_NUA_PINS(nst->ns_calls.supported),
                              TAG_NEXT(nua_tags));
     su_free(nst->ns_home, nua_tags);
   }
   (void)ta_end(ta);
 
+  nst->ns_calls.nua = nst->ns_nua;
   if (nst->ns_nua == NULL) {
     SU_DEBUG_1(("nst_create: cannot create nua\n"));
     nst_destroy(nst);
@@ -257,21 +259,21 @@ void nst_destroy(nst_t *nst)
   if (nst == NULL)
     return;
   nst_registry_remove(nst);
-  if (nst->ns_calls)
-    g_hash_table_destroy(nst->ns_calls);
+  if (nst->ns_calls.table)
+    g_hash_table_destroy(nst->ns_calls.table);
   if (nst->ns_nua)
     nua_destroy(nst->ns_nua);
-  free(nst->ns_mclass);   /* only after nua: its messages use the parser */
-  nst_sched_destroy(nst->ns_sched);   /* after the calls and their timers */
+  nst_parser_deinit(&nst->ns_parser);   /* only after nua: its messages use it */
+  nst_sched_destroy(nst->ns_calls.sched);   /* after the calls and their timers */
   su_home_unref(nst->ns_home);
 }
 
 void nst_handle_destroy(nst_t *nst, nua_handle_t *nh)
 {
-  nst_call_t *call = nst ? nst_call_find(nst, nh) : NULL;
+  nst_call_t *call = nst ? nst_call_find(&nst->ns_calls, nh) : NULL;
 
   if (call)
-    g_hash_table_remove(nst->ns_calls, nh);   /* cancels its timers */
+    g_hash_table_remove(nst->ns_calls.table, nh);   /* cancels its timers */
   if (nh)
     nua_handle_destroy(nh);
 }
@@ -279,20 +281,20 @@ void nst_handle_destroy(nst_t *nst, nua_handle_t *nh)
 void nst_set_callback(nst_t *nst, nst_callback_f *callback, void *magic)
 {
   if (nst)
-    nst->ns_ev_callback = callback, nst->ns_ev_magic = magic;
+    nst->ns_calls.ev_callback = callback, nst->ns_calls.ev_magic = magic;
 }
 
 int nst_get_stats(nst_t const *nst, nst_stats_t *stats)
 {
   if (nst == NULL || stats == NULL)
     return -1;
-  *stats = nst->ns_stats;
+  *stats = nst->ns_calls.stats;
   return 0;
 }
 
 int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info)
 {
-  nst_call_t const *call = nst ? nst_call_find(nst, nh) : NULL;
+  nst_call_t const *call = nst ? nst_call_find(&nst->ns_calls, nh) : NULL;
 
   if (call == NULL || info == NULL)
     return -1;
@@ -302,7 +304,7 @@ int nst_get_info(nst_t const *nst, nua_handle_t const *nh, nst_info_t *info)
 
 long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh)
 {
-  nst_call_t const *call = nst ? nst_call_find(nst, nh) : NULL;
+  nst_call_t const *call = nst ? nst_call_find(&nst->ns_calls, nh) : NULL;
   nst_info_t info;
   long refresh, expiry;
 
@@ -319,55 +321,64 @@ long nst_next_timer_ms(nst_t const *nst, nua_handle_t const *nh)
 
 sip_session_expires_t const *nst_session_expires(nst_t const *nst, sip_t const *sip)
 {
-  return nst ? nst_parser_slot(sip, nst->ns_se_offset) : NULL;
+  return nst ? nst_parser_slot(sip, nst->ns_parser.np_se_offset) : NULL;
 }
 
 sip_min_se_t const *nst_min_se(nst_t const *nst, sip_t const *sip)
 {
-  return nst ? nst_parser_slot(sip, nst->ns_min_se_offset) : NULL;
+  return nst ? nst_parser_slot(sip, nst->ns_parser.np_min_se_offset) : NULL;
 }
 
-char const *nst_event_name(nst_event_t event)
+/* ---------------------------------------------------------------------- */
+/* The application's requests: the calls (nst_call.c) do the work */
+
+int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
 {
-  switch (event) {
-  case nst_ev_negotiated: return "nst_ev_negotiated";
-  case nst_ev_refresh_sent: return "nst_ev_refresh_sent";
-  case nst_ev_refresh_answered: return "nst_ev_refresh_answered";
-  case nst_ev_refresh_received: return "nst_ev_refresh_received";
-  case nst_ev_refresh_failed: return "nst_ev_refresh_failed";
-  case nst_ev_expired: return "nst_ev_expired";
-  case nst_ev_expiring: return "nst_ev_expiring";
-  case nst_ev_lifetime_expiring: return "nst_ev_lifetime_expiring";
-  case nst_ev_lifetime_expired: return "nst_ev_lifetime_expired";
-  case nst_ev_rejected: return "nst_ev_rejected";
-  case nst_ev_ended: return "nst_ev_ended";
-  }
-  return "nst_ev_unknown";
+  ta_list ta;
+  int retval;
+
+  if (nst == NULL || nh == NULL)
+    return -1;
+  ta_start(ta, tag, value);
+  retval = nst_call_send_app(&nst->ns_calls, nh, nst_method_invite, ta_args(ta));
+  (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
+  return retval;
 }
 
-char const *nst_lifetime_name(nst_lifetime_t outcome)
+int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
 {
-  switch (outcome) {
-  case nst_lifetime_granted: return "granted";
-  case nst_lifetime_lowered: return "lowered";
-  default: return "rejected";
-  }
+  ta_list ta;
+  int retval;
+
+  if (nst == NULL || nh == NULL)
+    return -1;
+  ta_start(ta, tag, value);
+  retval = nst_call_send_app(&nst->ns_calls, nh, nst_method_update, ta_args(ta));
+  (void)ta_end(ta);
+  return retval;
 }
 
-char const *nst_refresher_name(nst_refresher_t refresher)
+int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
+                tag_type_t tag, tag_value_t value, ...)
 {
-  switch (refresher) {
-  case nst_refresher_local: return "local";
-  case nst_refresher_remote: return "remote";
-  default: return "none";
-  }
+  ta_list ta;
+  int retval;
+
+  if (nst == NULL || nh == NULL)
+    return -1;
+  ta_start(ta, tag, value);
+  retval = nst_call_respond_app(&nst->ns_calls, nh, status, phrase, ta_args(ta));
+  (void)ta_end(ta);
+  return retval;
 }
 
-char const *nst_method_name(nst_method_t method)
+nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
+                                unsigned *return_granted)
 {
-  switch (method) {
-  case nst_method_update: return "UPDATE";
-  case nst_method_invite: return "INVITE";
-  default: return "none";
+  if (nst == NULL) {
+    if (return_granted)
+      *return_granted = 0;
+    return nst_lifetime_rejected;
   }
+  return nst_call_set_lifetime(&nst->ns_calls, nh, seconds, return_granted);
 }

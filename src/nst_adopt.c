@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "nst_priv.h"
+#include "nst_module.h"
 
 #include <sofia-sip/su_tagarg.h>
 
@@ -49,7 +49,7 @@ nst_t *nst_from_handle(nua_handle_t const *nh)
   if (registry) {
     g_hash_table_iter_init(&i, registry);
     while (found == NULL && g_hash_table_iter_next(&i, &key, NULL))
-      if (nst_call_find(key, nh))
+      if (nst_call_find(&((nst_t *)key)->ns_calls, nh))
         found = key;
   }
   g_mutex_unlock(&registry_lock);
@@ -73,6 +73,6 @@ int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...)
     SU_DEBUG_1(("nst_set_params: %s\n", why));
     return -1;
   }
-  nst->ns_config = cfg;   /* calls copy it when they start */
+  nst->ns_calls.config = cfg;   /* calls copy it when they start */
   return 0;
 }

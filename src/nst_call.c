@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "nst_priv.h"
+#include "nst_call.h"
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -43,14 +43,14 @@ static void call_next_due(void *arg);
 /* ---------------------------------------------------------------------- */
 /* Lookup and lifetime */
 
-nst_call_t *nst_call_find(nst_t const *nst, nua_handle_t const *nh)
+nst_call_t *nst_call_find(nst_calls_t const *calls, nua_handle_t const *nh)
 {
-  return nh ? g_hash_table_lookup(nst->ns_calls, nh) : NULL;
+  return nh ? g_hash_table_lookup(calls->table, nh) : NULL;
 }
 
-nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
+nst_call_t *nst_call_get(nst_calls_t *calls, nua_handle_t *nh)
 {
-  nst_call_t *call = nst_call_find(nst, nh);
+  nst_call_t *call = nst_call_find(calls, nh);
 
   if (call)
     return call;
@@ -60,15 +60,15 @@ nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh)
   call = g_try_new0(nst_call_t, 1);
   if (call == NULL)
     return NULL;
-  call->nc_nst = nst;
+  call->nc_calls = calls;
   call->nc_nh = nua_handle_ref(nh);
-  call->nc_config = nst->ns_config;
-  if (nst_sched_init(&call->nc_refresh_timer, nst->ns_sched) < 0 ||
-      nst_sched_init(&call->nc_expiry_timer, nst->ns_sched) < 0 ||
-      nst_sched_init(&call->nc_next_timer, nst->ns_sched) < 0 ||
-      nst_sched_init(&call->nc_lifetime_timer, nst->ns_sched) < 0)
+  call->nc_config = calls->config;
+  if (nst_sched_init(&call->nc_refresh_timer, calls->sched) < 0 ||
+      nst_sched_init(&call->nc_expiry_timer, calls->sched) < 0 ||
+      nst_sched_init(&call->nc_next_timer, calls->sched) < 0 ||
+      nst_sched_init(&call->nc_lifetime_timer, calls->sched) < 0)
     SU_DEBUG_1(("nst: cannot create timers for call %p\n", (void *)nh));
-  g_hash_table_insert(nst->ns_calls, nh, call);
+  g_hash_table_insert(calls->table, nh, call);
   return call;
 }
 
@@ -100,7 +100,7 @@ static void call_app_request_done(nst_call_t *call)
 
 static void call_forget(nst_call_t *call)
 {
-  g_hash_table_remove(call->nc_nst->ns_calls, call->nc_nh);
+  g_hash_table_remove(call->nc_calls->table, call->nc_nh);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -146,26 +146,26 @@ void nst_call_info(nst_call_t const *call, int status, char const *phrase,
 static int call_report(nst_call_t *call, nst_event_t event, int status,
                        char const *phrase)
 {
-  nst_t *nst = call->nc_nst;
+  nst_calls_t *calls = call->nc_calls;
   nua_handle_t *nh = call->nc_nh;
   nst_info_t info;
 
   switch (event) {
-  case nst_ev_refresh_sent: nst->ns_stats.ns_refreshes_sent++; break;
-  case nst_ev_refresh_received: nst->ns_stats.ns_refreshes_received++; break;
-  case nst_ev_refresh_failed: nst->ns_stats.ns_refresh_failures++; break;
-  case nst_ev_expired: nst->ns_stats.ns_expiries++; break;
-  case nst_ev_lifetime_expired: nst->ns_stats.ns_lifetime_ends++; break;
+  case nst_ev_refresh_sent: calls->stats.ns_refreshes_sent++; break;
+  case nst_ev_refresh_received: calls->stats.ns_refreshes_received++; break;
+  case nst_ev_refresh_failed: calls->stats.ns_refresh_failures++; break;
+  case nst_ev_expired: calls->stats.ns_expiries++; break;
+  case nst_ev_lifetime_expired: calls->stats.ns_lifetime_ends++; break;
   default: break;
   }
   nst_call_info(call, status, phrase, &info);
   SU_DEBUG_5(("nst: %p %s interval=%u refresher=%s status=%d\n",
               (void *)nh, nst_event_name(event), info.ni_interval,
               nst_refresher_name(info.ni_refresher), status));
-  if (nst->ns_ev_callback == NULL)
+  if (calls->ev_callback == NULL)
     return 1;
-  nst->ns_ev_callback(event, nst, nh, nua_handle_magic(nh), &info, nst->ns_ev_magic);
-  return nst_call_find(nst, nh) == call;
+  calls->ev_callback(event, calls->owner, nh, nua_handle_magic(nh), &info, calls->ev_magic);
+  return nst_call_find(calls, nh) == call;
 }
 
 /* Whether the application destroyed the handle with plain
@@ -277,13 +277,13 @@ static void call_note_peer(nst_call_t *call, sip_t const *sip)
 /* Per-call configuration: the call's own (or, for a call nst does not
  * know yet, the module's), overridden by NSTTAG_* in @a tags. -1 if the
  * result is invalid: the request is refused, not sent with other values. */
-static int call_config_with_tags(nst_t *nst, nua_handle_t *nh, tagi_t const *tags,
+static int call_config_with_tags(nst_calls_t *calls, nua_handle_t *nh, tagi_t const *tags,
                                  nst_config_t *cfg)
 {
-  nst_call_t const *call = nst_call_find(nst, nh);
+  nst_call_t const *call = nst_call_find(calls, nh);
   char const *why;
 
-  *cfg = call ? call->nc_config : nst->ns_config;
+  *cfg = call ? call->nc_config : calls->config;
   nst_config_from_nua_tags(cfg, tags);
   nst_config_from_tags(cfg, tags);
   if (nst_config_check(cfg, &why) < 0) {
@@ -299,7 +299,7 @@ static int call_config_with_tags(nst_t *nst, nua_handle_t *nh, tagi_t const *tag
 static sip_supported_t *call_supported(nst_call_t const *call, su_home_t *home,
                                        tagi_t const *tags)
 {
-  return nst_supported_from_tags(home, call->nc_nst->ns_supported, tags);
+  return nst_supported_from_tags(home, call->nc_calls->supported, tags);
 }
 
 /* Give the handle its real Supported list again (nst_parser.c: between
@@ -424,16 +424,16 @@ static nst_hdrs_t call_request_hdrs(nst_call_t const *call)
 }
 
 /* An INVITE or UPDATE of the application's (initial call, hold, ...). */
-static int call_send_app(nst_t *nst, nua_handle_t *nh, nst_method_t method,
+int nst_call_send_app(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
                          tagi_t const *tags)
 {
   nst_config_t cfg;
   nst_call_t *call;
   nst_hdrs_t h;
 
-  if (call_config_with_tags(nst, nh, tags, &cfg) < 0)
+  if (call_config_with_tags(calls, nh, tags, &cfg) < 0)
     return -1;
-  call = nst_call_get(nst, nh);
+  call = nst_call_get(calls, nh);
   if (call == NULL) {           /* out of memory: at least the request goes */
     if (method == nst_method_invite)
       nua_invite(nh, TAG_NEXT(tags));
@@ -454,32 +454,6 @@ static int call_send_app(nst_t *nst, nua_handle_t *nh, nst_method_t method,
   h = call_request_hdrs(call);
   call_send(call, method, nst_send_session, &h, tags);
   return 0;
-}
-
-int nst_invite(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
-{
-  ta_list ta;
-  int retval;
-
-  if (nst == NULL || nh == NULL)
-    return -1;
-  ta_start(ta, tag, value);
-  retval = call_send_app(nst, nh, nst_method_invite, ta_args(ta));
-  (void)ta_end(ta);  /* Sofia's macro ends in a bare 0 */
-  return retval;
-}
-
-int nst_update(nst_t *nst, nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
-{
-  ta_list ta;
-  int retval;
-
-  if (nst == NULL || nh == NULL)
-    return -1;
-  ta_start(ta, tag, value);
-  retval = call_send_app(nst, nh, nst_method_update, ta_args(ta));
-  (void)ta_end(ta);
-  return retval;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -645,10 +619,10 @@ static void call_expiry_warning_due(void *arg)
 /* ---------------------------------------------------------------------- */
 /* The application's lifetime of a call (doc/field-notes.md, the servlet model) */
 
-nst_lifetime_t nst_set_lifetime(nst_t *nst, nua_handle_t *nh, unsigned seconds,
-                                unsigned *return_granted)
+nst_lifetime_t nst_call_set_lifetime(nst_calls_t *calls, nua_handle_t *nh,
+                                     unsigned seconds, unsigned *return_granted)
 {
-  nst_call_t *call = nst ? nst_call_find(nst, nh) : NULL;
+  nst_call_t *call = nst_call_find(calls, nh);
   nst_lifetime_t outcome;
   unsigned granted = 0;
 
@@ -703,7 +677,7 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
   nst_hdrs_t next;
 
   if (action == nst_fail_raise_interval) {
-    nst_hdrs_t resp = nst_read_hdrs(call->nc_nst, sip);
+    nst_hdrs_t resp = nst_read_hdrs(call->nc_calls->parser, sip);
 
     if (nst_uac_after_422(&call->nc_sent, resp.min_se, call->nc_422_retries, &next)) {
       /* Section 7.4: the refresh goes again, raised, in the same dialog. */
@@ -757,7 +731,7 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
 
   call->nc_refreshing = nst_method_none;
   call_note_peer(call, sip);
-  resp = nst_read_hdrs(call->nc_nst, sip);
+  resp = nst_read_hdrs(call->nc_calls->parser, sip);
   /* Section 7.2: the 2xx decides. A Session-Expires without refresher (a
    * Grandstream PBX answers UPDATE that way) keeps the refresher we sent;
    * a 2xx without Session-Expires turns the timer off. */
@@ -779,7 +753,7 @@ static nst_hdrs_t const nst_plain_request = { 0, nst_label_none, 0, 1, 0 };
 static int call_on_app_response(nst_call_t *call, nst_method_t method,
                                 int status, char const *phrase, sip_t const *sip)
 {
-  nst_hdrs_t resp = nst_read_hdrs(call->nc_nst, sip), next;
+  nst_hdrs_t resp = nst_read_hdrs(call->nc_calls->parser, sip), next;
   nst_outcome_t o;
 
   if (call->nc_app_method != method)
@@ -840,7 +814,7 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
   return 1;
 }
 
-int nst_call_on_plain_response(nst_t *nst, nua_handle_t *nh, nst_method_t method,
+int nst_call_on_plain_response(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
                                int status, char const *phrase, sip_t const *sip)
 {
   nst_call_t *call;
@@ -848,9 +822,9 @@ int nst_call_on_plain_response(nst_t *nst, nua_handle_t *nh, nst_method_t method
   /* A call placed with plain nua_invite(): its 2xx binds us (section 7.2),
    * so nst runs the timer it negotiated from here on. */
   if (method != nst_method_invite || status < 200 || status >= 300 ||
-      nst_read_hdrs(nst, sip).se == 0)
+      nst_read_hdrs(calls->parser, sip).se == 0)
     return 1;   /* no timer to run: the call stays the application's alone */
-  call = nst_call_get(nst, nh);
+  call = nst_call_get(calls, nh);
   if (call == NULL)
     return 1;
   call->nc_caller = 1;
@@ -867,7 +841,7 @@ int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
   int ours = call->nc_refreshing != nst_method_none && call->nc_refreshing == method;
 
   if (status == 422)
-    call->nc_nst->ns_stats.ns_422_received++;
+    call->nc_calls->stats.ns_422_received++;
 
   if (status < 200)
     return !ours;
@@ -887,7 +861,7 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
 
   memset(&h, 0, sizeof h);
   if (status == 422) {
-    call->nc_nst->ns_stats.ns_422_sent++;
+    call->nc_calls->stats.ns_422_sent++;
     h.min_se = o->min_se;       /* section 6: never below 90 */
   }
   else if (status == 421) {
@@ -909,37 +883,30 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
   }
 }
 
-int nst_respond(nst_t *nst, nua_handle_t *nh, int status, char const *phrase,
-                tag_type_t tag, tag_value_t value, ...)
+/* The application's answer to an initial INVITE (nst_respond()): a 2xx
+ * gets the timer headers; anything else, or a call nst did not see, goes
+ * to nua as it is. */
+int nst_call_respond_app(nst_calls_t *calls, nua_handle_t *nh, int status,
+                         char const *phrase, tagi_t const *tags)
 {
-  nst_call_t *call;
+  nst_call_t *call = nst_call_find(calls, nh);
   nst_config_t cfg;
   nst_outcome_t o;
-  ta_list ta;
 
-  if (nst == NULL || nh == NULL)
-    return -1;
-
-  ta_start(ta, tag, value);
-  call = nst_call_find(nst, nh);
   if (call == NULL || call->nc_established || status < 200 || status >= 300) {
     /* Provisional, failure, or a call nst did not see: plain nua. */
-    nua_respond(nh, status, phrase, ta_tags(ta));
-    (void)ta_end(ta);
+    nua_respond(nh, status, phrase, TAG_NEXT(tags));
     return 0;
   }
 
-  if (call_config_with_tags(nst, nh, ta_args(ta), &cfg) < 0) {
-    (void)ta_end(ta);
+  if (call_config_with_tags(calls, nh, tags, &cfg) < 0)
     return -1;
-  }
   nst_config_for_role(&cfg, 0);
   call->nc_config = cfg;
   o = nst_negotiate_uas(&call->nc_config, &call->nc_request, NULL);
   if (o.reject)                 /* a per-call Min-SE above the offer */
     memset(&o, 0, sizeof o);    /* too late for 422: answer without timer */
-  call_respond(call, status, phrase, &o, ta_args(ta));
-  (void)ta_end(ta);
+  call_respond(call, status, phrase, &o, tags);
 
   call_set_session(call, &o);
   call_report(call, nst_ev_negotiated, status, phrase);
@@ -968,7 +935,7 @@ static int call_reject(nst_call_t *call, nst_outcome_t const *o, tagi_t const *e
 
 static int call_reject_in_dialog(nst_call_t *call, nst_outcome_t const *o)
 {
-  tagi_t const with[] = { { NUTAG_WITH_THIS(call->nc_nst->ns_nua) }, { TAG_END() } };
+  tagi_t const with[] = { { NUTAG_WITH_THIS(call->nc_calls->nua) }, { TAG_END() } };
   call_reject(call, o, with);
   return 0;
 }
@@ -977,7 +944,7 @@ static int call_reject_in_dialog(nst_call_t *call, nst_outcome_t const *o)
  * the timer headers; it re-arms the timers. */
 static void call_accept_refresh(nst_call_t *call, nst_outcome_t const *o)
 {
-  tagi_t const with[] = { { NUTAG_WITH_THIS(call->nc_nst->ns_nua) }, { TAG_END() } };
+  tagi_t const with[] = { { NUTAG_WITH_THIS(call->nc_calls->nua) }, { TAG_END() } };
 
   call_respond(call, SIP_200_OK, o, with);
   call->nc_refreshes++;
@@ -985,10 +952,10 @@ static void call_accept_refresh(nst_call_t *call, nst_outcome_t const *o)
   call_report(call, nst_ev_refresh_received, 200, "OK");
 }
 
-int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
+int nst_call_on_i_invite(nst_calls_t *calls, nst_call_t *call, nua_handle_t *nh,
                          sip_t const *sip)
 {
-  nst_hdrs_t req = nst_read_hdrs(nst, sip);
+  nst_hdrs_t req = nst_read_hdrs(calls->parser, sip);
   nst_outcome_t o;
 
   if (call && call->nc_established) {
@@ -1001,7 +968,7 @@ int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
     return 1;
   }
 
-  call = nst_call_get(nst, nh);
+  call = nst_call_get(calls, nh);
   if (call == NULL)
     return 1;
   call->nc_request = req;
@@ -1019,14 +986,14 @@ int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
 
 int nst_call_on_i_update(nst_call_t *call, sip_t const *sip)
 {
-  nst_t *nst = call->nc_nst;
-  nst_hdrs_t req = nst_read_hdrs(nst, sip);
+  nst_calls_t *calls = call->nc_calls;
+  nst_hdrs_t req = nst_read_hdrs(calls->parser, sip);
   nst_outcome_t o;
 
   call_note_peer(call, sip);
   if (!call->nc_established) {
     /* An early UPDATE (preconditions): no session to refresh yet. */
-    nua_respond(call->nc_nh, SIP_200_OK, NUTAG_WITH_THIS(nst->ns_nua), TAG_END());
+    nua_respond(call->nc_nh, SIP_200_OK, NUTAG_WITH_THIS(calls->nua), TAG_END());
     return 1;
   }
   o = nst_negotiate_uas(&call->nc_config, &req, &call->nc_session);

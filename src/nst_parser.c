@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "nst_priv.h"
+#include "nst_parser.h"
 
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/nua_tag.h>
@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 static int find_offset(msg_mclass_t const *mc, msg_hclass_t *hc, unsigned short *offset)
 {
@@ -30,16 +32,16 @@ static int find_offset(msg_mclass_t const *mc, msg_hclass_t *hc, unsigned short 
  * sip_t: nua reads sip->sip_session_expires and sip->sip_min_se, which stay
  * NULL, while SIPTAG_SESSION_EXPIRES() and SIPTAG_MIN_SE() still encode
  * (doc/nua-integration.md section 1). */
-msg_mclass_t *nst_parser_create(unsigned short *se_offset,
-                                unsigned short *min_se_offset)
+int nst_parser_init(nst_parser_t *parser)
 {
   msg_mclass_t const *def = sip_default_mclass();
   msg_mclass_t *mc = msg_mclass_clone(def, 0, msg_mclass_empty);
   unsigned short se_flags = 0, min_se_flags = 0;
   int i;
 
+  parser->np_mclass = NULL;
   if (mc == NULL)
-    return NULL;
+    return -1;
 
   for (i = 0; i < def->mc_hash_size; i++) {
     msg_href_t const *hr = &def->mc_hash[i];
@@ -56,15 +58,22 @@ msg_mclass_t *nst_parser_create(unsigned short *se_offset,
 
   if (msg_mclass_insert_with_mask(mc, sip_session_expires_class, 0, se_flags) < 0 ||
       msg_mclass_insert_with_mask(mc, sip_min_se_class, 0, min_se_flags) < 0 ||
-      find_offset(mc, sip_session_expires_class, se_offset) < 0 ||
-      find_offset(mc, sip_min_se_class, min_se_offset) < 0)
+      find_offset(mc, sip_session_expires_class, &parser->np_se_offset) < 0 ||
+      find_offset(mc, sip_min_se_class, &parser->np_min_se_offset) < 0)
     goto fail;
 
-  return mc;
+  parser->np_mclass = mc;
+  return 0;
 
 fail:
   free(mc);
-  return NULL;
+  return -1;
+}
+
+void nst_parser_deinit(nst_parser_t *parser)
+{
+  free(parser->np_mclass);
+  parser->np_mclass = NULL;
 }
 
 void const *nst_parser_slot(sip_t const *sip, unsigned short offset)
@@ -80,10 +89,10 @@ static unsigned clamp_delta(unsigned long delta)
   return delta > UINT32_MAX ? UINT32_MAX : (unsigned)delta;
 }
 
-nst_hdrs_t nst_read_hdrs(nst_t const *nst, sip_t const *sip)
+nst_hdrs_t nst_read_hdrs(nst_parser_t const *parser, sip_t const *sip)
 {
-  sip_session_expires_t const *x = nst_parser_slot(sip, nst->ns_se_offset);
-  sip_min_se_t const *min = nst_parser_slot(sip, nst->ns_min_se_offset);
+  sip_session_expires_t const *x = nst_parser_slot(sip, parser->np_se_offset);
+  sip_min_se_t const *min = nst_parser_slot(sip, parser->np_min_se_offset);
   nst_hdrs_t h;
 
   memset(&h, 0, sizeof h);

@@ -23,7 +23,7 @@
 #define SU_LOG (nst_log)
 #include <sofia-sip/su_debug.h>
 
-extern su_log_t nst_log[];
+/* nst_log: <nst/nst.h> (defined in nst_log.c) */
 
 /* su_timer_t takes at most SU_DURATION_MAX ms (24.8 days); a longer timer
  * (a peer may negotiate any interval) runs in slices of at most a day. */

@@ -25,7 +25,7 @@ FUZZ_LINK_LIBS = $(SOFIA_LIBS) $(GLIB_LIBS)
 FUZZ_TARGETS = fuzz_nst_msg fuzz_nst_hdrs
 FUZZ_SRC = $(top_srcdir)/src/nst_core.c $(top_srcdir)/src/nst_parser.c
 FUZZ_DEPS = $(top_srcdir)/tests/fuzz/nst_fuzz.c $(FUZZ_SRC) \
-	$(top_srcdir)/src/nst_core.h $(top_srcdir)/src/nst_priv.h \
+	$(top_srcdir)/src/nst_core.h $(top_srcdir)/src/nst_parser.h \
 	$(top_srcdir)/src/nst_sched.h $(top_srcdir)/include/nst/nst.h \
 	$(top_builddir)/config.h
 

@@ -24,7 +24,7 @@
  */
 #include "config.h"
 
-#include "nst_priv.h"
+#include "nst_parser.h"
 
 #include <sofia-sip/msg.h>
 #include <sofia-sip/msg_mclass.h>
@@ -78,7 +78,7 @@ static void dump_outcome(char const *what, nst_outcome_t const *o)
 /* Parser set-up (once) */
 
 static msg_mclass_t *fz_mclass;
-static struct nst_s fz_nst;     /* only ns_se_offset / ns_min_se_offset used */
+static nst_parser_t fz_parser;
 
 static void fz_init(void)
 {
@@ -86,19 +86,19 @@ static void fz_init(void)
 
   if (fz_mclass)
     return;
-  memset(&fz_nst, 0, sizeof fz_nst);
-  fz_mclass = nst_parser_create(&fz_nst.ns_se_offset, &fz_nst.ns_min_se_offset);
-  if (fz_mclass == NULL) {
-    fprintf(stderr, "nst-fuzz: nst_parser_create() failed\n");
+  memset(&fz_parser, 0, sizeof fz_parser);
+  if (nst_parser_init(&fz_parser) < 0) {
+    fprintf(stderr, "nst-fuzz: nst_parser_init() failed\n");
     abort();
   }
+  fz_mclass = fz_parser.np_mclass;
   /* The slots lie after sip_t, inside the message object. */
-  if (fz_nst.ns_se_offset < sizeof(sip_t) || fz_nst.ns_min_se_offset < sizeof(sip_t) ||
-      fz_nst.ns_se_offset == fz_nst.ns_min_se_offset ||
-      fz_nst.ns_se_offset + sizeof(void *) > (size_t)fz_mclass->mc_msize ||
-      fz_nst.ns_min_se_offset + sizeof(void *) > (size_t)fz_mclass->mc_msize) {
+  if (fz_parser.np_se_offset < sizeof(sip_t) || fz_parser.np_min_se_offset < sizeof(sip_t) ||
+      fz_parser.np_se_offset == fz_parser.np_min_se_offset ||
+      fz_parser.np_se_offset + sizeof(void *) > (size_t)fz_mclass->mc_msize ||
+      fz_parser.np_min_se_offset + sizeof(void *) > (size_t)fz_mclass->mc_msize) {
     fprintf(stderr, "nst-fuzz: bad slot offsets %u %u (sip_t %zu, msize %d)\n",
-            fz_nst.ns_se_offset, fz_nst.ns_min_se_offset, sizeof(sip_t),
+            fz_parser.np_se_offset, fz_parser.np_min_se_offset, sizeof(sip_t),
             (int)fz_mclass->mc_msize);
     abort();
   }
@@ -558,7 +558,7 @@ static msg_t *parse_both(uint8_t const *data, size_t len, nst_hdrs_t *h, int *st
   *status = 0;
   memset(h, 0, sizeof *h);
   fz_phase = "parse";
-  hn = nst_read_hdrs(&fz_nst, NULL);
+  hn = nst_read_hdrs(&fz_parser, NULL);
   CHECK("N0", hn.se == 0 && hn.min_se == 0 && !hn.supported_timer && !hn.require_timer &&
               hn.refresher == nst_label_none);
   if (msg == NULL)
@@ -569,9 +569,9 @@ static msg_t *parse_both(uint8_t const *data, size_t len, nst_hdrs_t *h, int *st
 
   /* nua's own engine must stay dormant: its fields are always empty. */
   CHECK("N1", sip->sip_session_expires == NULL && sip->sip_min_se == NULL);
-  CHECK("N1", (size_t)sip->sip_size >= fz_nst.ns_min_se_offset + sizeof(void *));
+  CHECK("N1", (size_t)sip->sip_size >= fz_parser.np_min_se_offset + sizeof(void *));
 
-  *h = nst_read_hdrs(&fz_nst, sip);
+  *h = nst_read_hdrs(&fz_parser, sip);
   if (sip->sip_status)
     *status = sip->sip_status->st_status;
   if (fz_debug) {
@@ -582,8 +582,8 @@ static msg_t *parse_both(uint8_t const *data, size_t len, nst_hdrs_t *h, int *st
   }
 
   {
-    sip_session_expires_t const *x = nst_parser_slot(sip, fz_nst.ns_se_offset);
-    sip_min_se_t const *mn = nst_parser_slot(sip, fz_nst.ns_min_se_offset);
+    sip_session_expires_t const *x = nst_parser_slot(sip, fz_parser.np_se_offset);
+    sip_min_se_t const *mn = nst_parser_slot(sip, fz_parser.np_min_se_offset);
     CHECK("N3", x == NULL || x->x_common->h_class == sip_session_expires_class);
     CHECK("N3", mn == NULL || mn->min_common->h_class == sip_min_se_class);
     /* "Session-Expires: 0" is present, not absent: nst reads it as 1
@@ -605,8 +605,8 @@ static msg_t *parse_both(uint8_t const *data, size_t len, nst_hdrs_t *h, int *st
   dsip = dmsg ? sip_object(dmsg) : NULL;
   if (dsip) {
     fz_phase = "parse_default";
-    hd = nst_read_hdrs(&fz_nst, dsip);
-    CHECK("N2", nst_parser_slot(dsip, fz_nst.ns_se_offset) == NULL);
+    hd = nst_read_hdrs(&fz_parser, dsip);
+    CHECK("N2", nst_parser_slot(dsip, fz_parser.np_se_offset) == NULL);
     CHECK("N2", hd.se == 0 && hd.min_se == 0 && hd.refresher == nst_label_none);
     CHECK("N2", hd.supported_timer == h->supported_timer &&
                 hd.require_timer == h->require_timer);
@@ -659,7 +659,7 @@ static void check_roundtrip(nst_hdrs_t const *h, int supported)
   CHECK("H1", n > 0 && (size_t)n < sizeof buf);
   msg = fz_parse(fz_mclass, buf, (size_t)n);
   CHECK("H1", msg != NULL && sip_object(msg) != NULL);
-  back = nst_read_hdrs(&fz_nst, sip_object(msg));
+  back = nst_read_hdrs(&fz_parser, sip_object(msg));
   if (!(back.se == h->se && back.min_se == h->min_se &&
         back.refresher == (nst_label_name(h->refresher) && h->se ? h->refresher
                                                                  : nst_label_none) &&

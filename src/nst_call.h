@@ -1,48 +1,41 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * nst - internal declarations shared by the glue's files.
+ * nst - one call: sending, refreshing, answering, failures (src/nst_call.c).
  *
- *   nst.c         the module: creation, the nua callback, public getters
- *   nst_call.c    one call: sending, refreshing, answering, failures
- *   nst_parser.c  the SIP parser that keeps nua's engine dormant, and the
- *                 timer headers in and out
+ * Floor 2: the calls use the core, the scheduler and the parser below
+ * them; the module (nst.c, nst_adopt.c) above hands them nua's events and
+ * the application's requests, and gives them what they share in
+ * nst_calls_t. Nothing here knows the module's own structure.
  */
-#ifndef NST_PRIV_H
-#define NST_PRIV_H
+#ifndef NST_CALL_H
+#define NST_CALL_H
 
 #include "nst_core.h"
+#include "nst_parser.h"
 #include "nst_sched.h"
 
 #include <nst/nst.h>
-
-#include <sofia-sip/msg_mclass.h>
 
 #include <glib.h>
 
 typedef struct nst_call_s nst_call_t;
 
-struct nst_s {
-  su_home_t          ns_home[1];
-  su_root_t         *ns_root;
-  nst_sched_t       *ns_sched;      /* every timer of every call */
-  nua_t             *ns_nua;
-  msg_mclass_t      *ns_mclass;     /* malloc'd; outlives the nua */
-  unsigned short     ns_se_offset;  /* where Session-Expires lands in sip_t */
-  unsigned short     ns_min_se_offset;
-  nst_config_t       ns_config;
-  sip_supported_t   *ns_supported;  /* nua's Supported, "timer" in it (ns_home) */
-  nua_callback_f     ns_app_callback;
-  nua_magic_t       *ns_app_magic;
-  nst_callback_f    *ns_ev_callback;
-  void              *ns_ev_magic;
-  GHashTable        *ns_calls;      /* nua_handle_t * -> nst_call_t * */
-  nst_stats_t        ns_stats;
-  unsigned           ns_own_set_params; /* nua_r_set_params of ours to come */
-  unsigned           ns_own_get_params; /* nua_r_get_params of ours to come */
-};
+/** What the calls of one module share. */
+typedef struct nst_calls_s {
+  nst_t              *owner;       /* the module, as the application knows it */
+  nua_t              *nua;
+  nst_sched_t        *sched;       /* every timer of every call */
+  nst_parser_t const *parser;
+  nst_config_t        config;      /* what a new call starts with */
+  sip_supported_t    *supported;   /* nua's Supported, "timer" in it */
+  GHashTable         *table;       /* nua_handle_t * -> nst_call_t * */
+  nst_stats_t         stats;
+  nst_callback_f     *ev_callback;
+  void               *ev_magic;
+} nst_calls_t;
 
 struct nst_call_s {
-  nst_t             *nc_nst;
+  nst_calls_t       *nc_calls;
   nua_handle_t      *nc_nh;          /* we hold a reference */
   nst_config_t       nc_config;
   nst_outcome_t      nc_session;     /* the running session (interval 0: none) */
@@ -105,58 +98,33 @@ struct nst_call_s {
   NUTAG_MIN_SE(NST_NUA_MIN_SE), NUTAG_UPDATE_REFRESH(0), \
   SIPTAG_SUPPORTED(supported)
 
-/* nst_parser.c */
-msg_mclass_t *nst_parser_create(unsigned short *se_offset,
-                                unsigned short *min_se_offset);
-void const *nst_parser_slot(sip_t const *sip, unsigned short offset);
-nst_hdrs_t nst_read_hdrs(nst_t const *nst, sip_t const *sip);
-
-/** Timer headers formatted for SIPTAG_*_STR() (empty string: leave out). */
-typedef struct nst_hdr_strs_s {
-  char se[64];
-  char min_se[24];
-  int  require_timer;
-} nst_hdr_strs_t;
-
-void nst_format_hdrs(nst_hdrs_t const *h, nst_hdr_strs_t *s);
-
-int nst_is_supported_tag(tag_type_t tag);
-/** Whether two Supported lists have the same items in the same order. */
-int nst_supported_same(sip_supported_t const *a, sip_supported_t const *b);
-/** @a base as nua's Supported tags in @a tags change it, "timer" added. */
-sip_supported_t *nst_supported_from_tags(su_home_t *home,
-                                         sip_supported_t const *base,
-                                         tagi_t const *tags);
-/** @a real as one item in @a out (see nst_parser.c); g_free() the result
- * once nua has taken the tag (nua copies it at once). */
-char *nst_supported_opaque(sip_supported_t const *real,
-                           sip_supported_t *out, msg_param_t items[2]);
-/** @a tags without those nst keeps from nua (Supported, nua's timer tags). */
-tagi_t *nst_tags_for_nua(su_home_t *home, tagi_t const *tags);
-
-/* nst_call.c */
-nst_call_t *nst_call_find(nst_t const *nst, nua_handle_t const *nh);
-nst_call_t *nst_call_get(nst_t *nst, nua_handle_t *nh);
+nst_call_t *nst_call_find(nst_calls_t const *calls, nua_handle_t const *nh);
+nst_call_t *nst_call_get(nst_calls_t *calls, nua_handle_t *nh);
 void nst_call_free(gpointer call);
 void nst_call_info(nst_call_t const *call, int status, char const *phrase,
                    nst_info_t *info);
 
-/** Each returns 1 if the event goes on to the application. */
-int nst_call_on_i_invite(nst_t *nst, nst_call_t *call, nua_handle_t *nh,
+/* The application's requests (nst_invite(), nst_update(), nst_respond(),
+ * nst_set_lifetime()); -1 if its tags are refused. */
+int nst_call_send_app(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
+                      tagi_t const *tags);
+int nst_call_respond_app(nst_calls_t *calls, nua_handle_t *nh, int status,
+                         char const *phrase, tagi_t const *tags);
+nst_lifetime_t nst_call_set_lifetime(nst_calls_t *calls, nua_handle_t *nh,
+                                     unsigned seconds, unsigned *return_granted);
+
+/** nua's events; each returns 1 if the event goes on to the application. */
+int nst_call_on_i_invite(nst_calls_t *calls, nst_call_t *call, nua_handle_t *nh,
                          sip_t const *sip);
 int nst_call_on_i_update(nst_call_t *call, sip_t const *sip);
 int nst_call_on_i_ack(nst_call_t *call);
 int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
                          char const *phrase, sip_t const *sip);
-int nst_call_on_plain_response(nst_t *nst, nua_handle_t *nh, nst_method_t method,
+int nst_call_on_plain_response(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
                                int status, char const *phrase, sip_t const *sip);
 int nst_call_on_i_state(nst_call_t *call, int callstate);
 int nst_call_on_i_active(nst_call_t *call);
 int nst_call_on_i_terminated(nst_call_t *call);
 int nst_call_on_r_set_params(nst_call_t *call);
 
-/* nst_adopt.c: the modules nst_from_handle() finds */
-void nst_registry_add(nst_t *nst);
-void nst_registry_remove(nst_t *nst);
-
-#endif /* NST_PRIV_H */
+#endif /* NST_CALL_H */
