@@ -5,11 +5,13 @@
 
 #include "cli.h"
 
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/soa_tag.h>
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/time.h>
@@ -57,11 +59,76 @@ void cli_stop(cli_t *cli)
   nua_shutdown(cli->nua);
 }
 
-void cli_place_call(cli_t *cli)
+/* Place the call; -1 (said) if it could not be sent. */
+int cli_place_call(cli_t *cli)
 {
-  cli->call = nua_handle(cli->nua, NULL, SIPTAG_TO_STR(cli->set->target), TAG_END());
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  char const *why = NULL;
+  sip_to_t *to = cli_target_to(home, cli->set->target, &why);
+
   cli->outgoing = 1;
-  nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
+  if (to)
+    cli->call = nua_handle(cli->nua, NULL, SIPTAG_TO(to), TAG_END());
+  su_home_deinit(home);
+  if (cli->call == NULL) {
+    cli_say(cli, "call failed: cannot make a call to '%s' (%s)", cli->set->target,
+            why ? why : "nua_handle() failed");
+    cli_set_end(cli, CLI_END_FAILED);
+    return -1;
+  }
+  /* -T: a UA without the extension does not list "timer" in Supported
+   * (RFC 4028 7.1), so no proxy or peer can make us refresh (sections 8
+   * and 9 then have the UAS refresh, without Require: timer). */
+  if (nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)),
+                 TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR("100rel")),
+                 TAG_END()) < 0) {
+    cli_say(cli, "call failed: nst_invite() refused to send the INVITE "
+            "(NST_DEBUG=3 says why)");
+    cli_set_end(cli, CLI_END_FAILED);
+    nst_handle_destroy(cli->nst, cli->call);
+    cli->call = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Who said a response: the address it came from (and its Server or
+ * User-Agent), or, when no message came from the network (nta and nua make
+ * up 408 and 503 for timeouts and transport errors, with our own Via and
+ * no source address), that the stack made it up locally. */
+void cli_who_said(cli_t const *cli, char *buf, size_t size, int status, sip_t const *sip)
+{
+  msg_t *msg = nua_current_request(cli->nua);
+  su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+  char host[64] = "";
+  char const *product = NULL;
+
+  if (ai && ai->ai_addrlen && ai->ai_addr)
+    su_inet_ntop(ai->ai_family, SU_ADDR((su_sockaddr_t *)ai->ai_addr), host, sizeof host);
+  if (sip == NULL || host[0] == '\0') {
+    snprintf(buf, size, "made up locally by the SIP stack: %s",
+             status == 408 ? "no answer came (transaction timeout)" :
+             status == 503 ? "the next hop could not be reached (transport error)" :
+             "no response came from the network");
+    return;
+  }
+  if (sip->sip_server)
+    product = sip->sip_server->g_string;
+  else if (sip->sip_user_agent)
+    product = sip->sip_user_agent->g_string;
+  snprintf(buf, size, "said by %s%s:%u%s%s%s", ai->ai_family == AF_INET6 ? "[" : "", host,
+           ntohs(((su_sockaddr_t *)ai->ai_addr)->su_port), ai->ai_family == AF_INET6 ? "]" : "",
+           product ? ", " : "", product ? product : "");
+}
+
+/* The call is over without a BYE (a final failure to our INVITE): nua
+ * reports no "terminated" state after 401/407, so end here. */
+static void end_failed_call(cli_t *cli)
+{
+  cli_say(cli, "call ended (call failed)");
+  nst_handle_destroy(cli->nst, cli->call);
+  cli->call = NULL;
+  cli_stop(cli);
 }
 
 static void hangup_due(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
@@ -200,8 +267,12 @@ char const *cli_audio_name(int audio)
 static void on_incoming_invite(cli_t *cli, nua_handle_t *nh, sip_t const *sip)
 {
   if (cli->call == NULL && !cli->shutting_down) {
+    char what[48];
+    char const *proto = sip && sip->sip_via ? strrchr(sip->sip_via->v_protocol, '/') : NULL;
+
     cli->call = nh;
-    describe_timer_headers(cli, "incoming INVITE", sip);
+    snprintf(what, sizeof what, "incoming INVITE over %s", proto ? proto + 1 : "?");
+    describe_timer_headers(cli, what, sip);
     cli_say(cli, "answering 200 OK");
     nst_respond(cli->nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
   }
@@ -219,8 +290,11 @@ static void on_invite_response(cli_t *cli, int status, char const *phrase, sip_t
     return;
   if (!cli->answered && cli->outgoing) {     /* the initial INVITE */
     if (status >= 300) {
-      cli_say(cli, "call failed: %03d %s", status, phrase);
+      char who[160];
+      cli_who_said(cli, who, sizeof who, status, sip);
+      cli_say(cli, "call failed: %03d %s (%s)", status, phrase, who);
       cli_set_end(cli, CLI_END_FAILED);
+      end_failed_call(cli);
     }
     else {
       cli_say(cli, "call answered: %03d %s", status, phrase);

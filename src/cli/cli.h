@@ -11,6 +11,7 @@
 
 #include <nst/nst.h>
 
+#include <sofia-sip/sip.h>
 #include <sofia-sip/su_wait.h>
 
 #include <glib.h>
@@ -76,20 +77,22 @@ typedef struct cli_s {
   char const   *pending;      /* the command whose request awaits its answer */
   cli_end_t     end;          /* why the call ended */
   int           shutting_down;
+  int           timers_off;   /* -T / session_expires_enabled=0 */
 
-  /* stdin commands */
-  su_wait_t     in_wait[1];
-  int           in_registered;
-  char          in_buf[512];
-  size_t        in_len;
-  int           in_overflow;
+  /* stdin commands: a GIOChannel watch on the default main context */
+  GIOChannel   *in_channel;
+  guint         in_watch;
 
-  /* SIGINT/SIGTERM -> quit */
-  su_wait_t     sig_wait[1];
-  int           sig_registered;
+  /* SIGINT/SIGTERM -> quit (g_unix_signal_add()) */
+  guint         sig_source[2];
+  unsigned      sig_count;
+
+  char          startup_log[256];   /* why the SIP stack did not start */
 } cli_t;
 
 /* options.c */
+int  cli_parse_seconds(char const *s, unsigned *out);
+sip_to_t *cli_target_to(su_home_t *home, char const *target, char const **why);
 int  cli_parse_args(cli_settings_t *set, int argc, char *argv[], int *exit_now);
 int  cli_merge_config(cli_settings_t *set, su_home_t *home, tagi_t **return_tags);
 void cli_usage(FILE *f);
@@ -103,10 +106,11 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
                       nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[]);
 void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
                       nua_hmagic_t *hmagic, nst_info_t const *info, void *magic);
-void cli_place_call(cli_t *cli);
+int  cli_place_call(cli_t *cli);
 void cli_set_end(cli_t *cli, cli_end_t why);
 void cli_stop(cli_t *cli);
 char const *cli_sdp(cli_t const *cli);
+void cli_who_said(cli_t const *cli, char *buf, size_t size, int status, sip_t const *sip);
 char const *cli_audio_name(int audio);
 
 /* commands.c */

@@ -20,6 +20,7 @@
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/url.h>
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,19 +37,42 @@ static char const *media_host_of(su_home_t *home, char const *bind)
   return url->url_host;
 }
 
+/* nst-cli always runs on a GLib main loop (su_glib): stdin lines come
+ * from a GIOChannel and signals from g_unix_signal_add(), both GSources of
+ * the default context the su_root is attached to. */
+static void discard_log(void *stream, char const *fmt, va_list ap)
+{
+  (void)stream, (void)fmt, (void)ap;
+}
+
 static int create_root(cli_t *cli)
 {
-  if (cli->set->use_glib) {
-    cli->root = su_glib_root_create(NULL);
-    if (cli->root) {
-      GSource *source = su_glib_root_gsource(cli->root);
-      g_source_attach(source, g_main_context_default());
-      cli->loop = g_main_loop_new(g_main_context_default(), FALSE);
-    }
+  /* su_glib_root_create() logs a line of its own ("su_source_port_create()
+   * returns ...") at the default level: nothing a user needs. */
+  su_log_redirect(su_log_default, discard_log, NULL);
+  cli->root = su_glib_root_create(NULL);
+  su_log_redirect(su_log_default, NULL, NULL);
+  if (cli->root) {
+    GSource *source = su_glib_root_gsource(cli->root);
+    g_source_attach(source, g_main_context_default());
+    cli->loop = g_main_loop_new(g_main_context_default(), FALSE);
   }
-  else
-    cli->root = su_root_create(NULL);
   return cli->root ? 0 : -1;
+}
+
+/* What Sofia's stack logs while it starts (e.g. nta's "bind(...): Address
+ * already in use"): kept to say why nst_create() failed. */
+static void keep_startup_log(void *stream, char const *fmt, va_list ap)
+{
+  cli_t *cli = stream;
+  size_t n = strlen(cli->startup_log);
+  va_list copy;
+
+  va_copy(copy, ap);
+  vfprintf(stderr, fmt, copy);
+  va_end(copy);
+  if (n == 0)   /* the first line says why; the rest follow from it */
+    vsnprintf(cli->startup_log, sizeof cli->startup_log, fmt, ap);
 }
 
 static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *tags)
@@ -56,12 +80,14 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *tags)
   char const *bind = cli->set->bind;
   char const *media_host = media_host_of(home, bind);
 
+  su_log_redirect(su_log_default, keep_startup_log, cli);
   cli->nst = nst_create(cli->root, cli_on_nua_event, (nua_magic_t *)cli,
                         NUTAG_URL(bind),
                         TAG_IF(media_host, SOATAG_ADDRESS(media_host)),
                         TAG_IF(cli->set->no_update,
                                SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS")),
                         TAG_NEXT(tags));
+  su_log_redirect(su_log_default, NULL, NULL);
   if (cli->nst == NULL)
     return -1;
   cli->nua = nst_nua(cli->nst);
@@ -72,10 +98,7 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *tags)
 
 static void run(cli_t *cli)
 {
-  if (cli->loop)
-    g_main_loop_run(cli->loop);
-  else
-    su_root_run(cli->root);
+  g_main_loop_run(cli->loop);
 }
 
 static void destroy(cli_t *cli)
@@ -144,8 +167,11 @@ int main(int argc, char *argv[])
     return CLI_EXIT_ERROR;
   }
   if (create_nst(cli, home, tags) < 0) {
-    fprintf(stderr, "nst-cli: cannot start a SIP stack on %s "
-            "(address in use?)\n", set->bind);
+    char *nl = strchr(cli->startup_log, '\n');
+    if (nl)
+      *nl = '\0';
+    fprintf(stderr, "nst-cli: cannot start a SIP stack on %s: %s\n", set->bind,
+            cli->startup_log[0] ? cli->startup_log : "nua_create() failed");
     su_home_deinit(home);
     if (cli->loop)
       g_main_loop_unref(cli->loop);
@@ -153,14 +179,19 @@ int main(int argc, char *argv[])
     su_deinit();
     return CLI_EXIT_ERROR;
   }
+  {
+    int enabled = 1;
+    tl_gets(tags, NSTTAG_ENABLED_REF(enabled), TAG_END());
+    cli->timers_off = !enabled;
+  }
   cli_describe_settings(cli, tags);
   su_home_deinit(home);
 
   if (cli_signals_start(cli) < 0)
     cli_say(cli, "warning: cannot catch SIGINT/SIGTERM");
   cli_commands_start(cli);
-  if (set->target)
-    cli_place_call(cli);
+  if (set->target && cli_place_call(cli) < 0)
+    cli_stop(cli);
 
   run(cli);
   destroy(cli);

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/su_tag_class.h>
 
@@ -51,19 +52,17 @@ static cli_name_t const policy_names[] = {
   { "refresh", nst_peer_refresh }, { "require", nst_peer_require }, { NULL, 0 }
 };
 
-static int parse_seconds(char const *s, unsigned *out)
+int cli_parse_seconds(char const *s, unsigned *out)
 {
-  char *end;
-  unsigned long v;
+  guint64 v;
 
-  if (*s < '0' || *s > '9')
-    return -1;
-  v = strtoul(s, &end, 10);
-  if (*end != '\0' || v > 0xffffffffUL)
+  if (!g_ascii_string_to_unsigned(s, 10, 0, G_MAXUINT, &v, NULL))
     return -1;
   *out = (unsigned)v;
   return 0;
 }
+
+#define parse_seconds cli_parse_seconds
 
 static int parse_name(cli_name_t const *names, char const *s, int *out)
 {
@@ -168,7 +167,8 @@ static cli_option_t const options[] = {
   OWN_OPT("name", 'n', "NAME", own_name,
           "label of the output lines (default nst-cli)"),
   OWN_OPT("glib", 'G', NULL, own_glib,
-          "run on a glib main loop (su_glib)"),
+          "accepted for old scripts: nst-cli always runs\n"
+          "on a GLib main loop (su_glib)"),
   OWN_OPT("no-commands", 0, NULL, own_no_commands,
           "do not read commands from stdin"),
   OWN_OPT("config", 'c', "FILE", own_config,
@@ -242,11 +242,14 @@ void cli_usage(FILE *f)
     "Exit status:\n"
     "  0  the call ended normally: the peer hung up, --duration ran out, the\n"
     "     call ended after a failed refresh, or there was no call\n"
-    "  1  error: cannot start (bind failed)\n"
+    "  1  error: cannot start (the SIP stack could not bind; its reason\n"
+    "     is printed)\n"
     "  2  usage: bad option, argument or configuration file, or settings\n"
     "     nst refuses (nst_check_tags())\n"
     "  3  the session expired: no refresh came, nst sent BYE\n"
-    "  4  the call failed or was rejected\n"
+    "  4  the call failed or was rejected (the line says the status and who\n"
+    "     said it: the address it came from, or the SIP stack itself when\n"
+    "     no response came)\n"
     "  5  we hung up by command (bye, quit, SIGINT/SIGTERM)\n"
     "  6  the call lifetime ran out (--lifetime, lifetime): nst sent BYE\n"
     "\n"
@@ -321,6 +324,70 @@ static int parse_operands(cli_settings_t *set, int argc, char *argv[], int i)
   return 0;
 }
 
+/* The transports a SIP URL's ;transport= may name (RFC 3261 19.1.1, and
+ * what Sofia's tport offers). */
+static int known_transport(char const *t)
+{
+  return g_ascii_strcasecmp(t, "udp") == 0 || g_ascii_strcasecmp(t, "tcp") == 0 ||
+         g_ascii_strcasecmp(t, "tls") == 0 || g_ascii_strcasecmp(t, "sctp") == 0;
+}
+
+/* A sip: or sips: URL with a host and, if any, a transport we know.
+ * Returns NULL, or what is wrong. */
+static char const *check_sip_url(url_t const *url)
+{
+  char transport[16];
+
+  if (url == NULL)
+    return "not a URL";
+  if (url->url_type != url_sip && url->url_type != url_sips)
+    return "not a sip: or sips: URL";
+  if (url->url_host == NULL || url->url_host[0] == '\0')
+    return "no host";
+  if (url_param(url->url_params, "transport", transport, sizeof transport) &&
+      !known_transport(transport))
+    return "unknown transport (udp, tcp, tls or sctp)";
+  return NULL;
+}
+
+/* The target as a To header: the whole operand is the URI (so that
+ * ";transport=tcp" stays a URI parameter), unless it is written as a
+ * name-addr ("Name <sip:...>"). NULL if it is neither. */
+sip_to_t *cli_target_to(su_home_t *home, char const *target, char const **why)
+{
+  sip_to_t *to;
+
+  if (strchr(target, '<'))
+    to = sip_to_make(home, target);
+  else {
+    url_t *url = url_make(home, target);
+    to = url ? sip_to_create(home, (url_string_t *)url) : NULL;
+  }
+  *why = to ? check_sip_url(to->a_url) : "not a SIP URI";
+  return *why ? NULL : to;
+}
+
+/* The local URL and the target, checked before anything starts. */
+static int check_urls(cli_settings_t const *set)
+{
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  char const *why = check_sip_url(url_make(home, set->bind));
+  int ok = 1;
+
+  if (why) {
+    fprintf(stderr, "nst-cli: --bind '%s': %s (sip:HOST[:PORT][;transport=T] expected)\n",
+            set->bind, why);
+    ok = 0;
+  }
+  if (ok && set->target && cli_target_to(home, set->target, &why) == NULL) {
+    fprintf(stderr, "nst-cli: call '%s': %s (sip:USER@HOST[:PORT][;transport=T] "
+            "expected)\n", set->target, why);
+    ok = 0;
+  }
+  su_home_deinit(home);
+  return ok ? 0 : -1;
+}
+
 /* Parse the command line into @a set. Returns 0, or -1 on a usage error
  * (reported); *exit_now is set when the program is done (--help). */
 int cli_parse_args(cli_settings_t *set, int argc, char *argv[], int *exit_now)
@@ -362,7 +429,9 @@ int cli_parse_args(cli_settings_t *set, int argc, char *argv[], int *exit_now)
       return 0;
     }
   }
-  return parse_operands(set, argc, argv, optind);
+  if (parse_operands(set, argc, argv, optind) < 0)
+    return -1;
+  return check_urls(set);
 }
 
 /* ---------------------------------------------------------------------- */

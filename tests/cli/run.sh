@@ -202,7 +202,9 @@ case_usage() {
     for args in "--bogus listen" "-e abc listen" "-e 60 listen" "-m 30 listen" \
                 "-r sometimes listen" "" "dance" "call" "listen extra" \
                 "-c /nonexistent/nst.conf listen" "-w 70 listen" \
-                "-m 300 -e 300 -w 268 listen"; do
+                "-m 300 -e 300 -w 268 listen" "-b notaurl listen" \
+                "-b sip: listen" "call not-a-uri" "-e 1x listen" \
+                "call sip:a@127.0.0.1;transport=foo"; do
         # shellcheck disable=SC2086
         timeout 5 "$nst_cli" $args > /dev/null 2>&1 < /dev/null; rc=$?
         [ $rc = 2 ] || bad="$bad '$args'->$rc"
@@ -282,7 +284,8 @@ case_call() {
     # a second caller while A is busy: 486, exit status 4
     next_port
     ua C 20 -b "sip:127.0.0.1:$NEXT_PORT" -e 90 call "sip:a@127.0.0.1:$PORT_A"
-    if ended C 10 && [ "$RC" = 4 ] && grep -q 'call failed: 486' "$log_dir/C.log"; then
+    if ended C 10 && [ "$RC" = 4 ] &&
+       grep -q "call failed: 486 Busy Here (said by 127.0.0.1:$PORT_A" "$log_dir/C.log"; then
         ok call-rejected
     else
         ko call-rejected "C exit ${RC:-still running}, expected 4 after 486"
@@ -372,6 +375,101 @@ case_lifetime() {
     fi
 }
 
+# ------------------------------------------------------------------ failures
+# Every failure ends nst-cli with its exit status and a line that says
+# what happened and who said it.
+
+case_bad_urls() {
+    local out rc
+    out=$(timeout 5 "$nst_cli" -b notaurl listen 2>&1 < /dev/null); rc=$?
+    if [ $rc = 2 ] && grep -q "notaurl': not a sip: or sips: URL" <<<"$out" &&
+       ! grep -q 'address in use' <<<"$out"; then ok bind-not-a-url
+    else ko bind-not-a-url "exit $rc: $out"
+    fi
+    out=$(timeout 5 "$nst_cli" -b sip:127.0.0.1:1 call "not a uri" 2>&1 < /dev/null); rc=$?
+    if [ $rc = 2 ] && grep -q "call 'not a uri': not a sip: or sips: URL" <<<"$out"; then
+        ok call-not-a-uri
+    else ko call-not-a-uri "exit $rc: $out"
+    fi
+    # the port is taken: nta's own words
+    next_port
+    ua J 10 -b "sip:127.0.0.1:$NEXT_PORT" listen
+    seen J 'listening on' 5
+    out=$(timeout 5 "$nst_cli" -b "sip:127.0.0.1:$NEXT_PORT" listen 2>&1 < /dev/null); rc=$?
+    say J quit
+    if [ $rc = 1 ] && grep -q "cannot start a SIP stack on sip:127.0.0.1:$NEXT_PORT: nta: bind(.*Address already in use" <<<"$out"; then
+        ok bind-in-use
+    else ko bind-in-use "exit $rc: $out"
+    fi
+}
+
+# nobody listens: nta makes up 503 at once; it must say so
+case_local_503() {
+    next_port; local dead=$NEXT_PORT
+    next_port
+    ua K 20 -b "sip:127.0.0.1:$NEXT_PORT" call "sip:nobody@127.0.0.1:$dead;transport=tcp"
+    if ended K 10 && [ "$RC" = 4 ] &&
+       grep -q 'call failed: 503 .*made up locally by the SIP stack' "$log_dir/K.log"; then
+        ok local-503
+    else ko local-503 "K exit ${RC:-still running}, expected 4 and 'made up locally'"
+    fi
+}
+
+# ;transport=tcp without angle brackets: the callee sees TCP
+case_transport_tcp() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua L 20 -b "sip:127.0.0.1:$pa" -e 90 listen
+    seen L 'commands: reading stdin' 5
+    ua M 20 -b "sip:127.0.0.1:$pb" -e 90 -d 1 call "sip:l@127.0.0.1:$pa;transport=tcp"
+    ended M 10; local rm=$RC
+    ended L 10
+    if [ "$rm" = 0 ] && grep -q 'incoming INVITE over TCP' "$log_dir/L.log"; then
+        ok transport-tcp-as-written
+    else ko transport-tcp-as-written "M exit ${rm:-running}; L: $(grep 'incoming INVITE' "$log_dir/L.log")"
+    fi
+}
+
+# -T: no "timer" in Supported, so the callee refreshes itself (section 9)
+# and cannot make us refresh
+case_no_timer() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua N 20 -b "sip:127.0.0.1:$pa" -e 90 -r uac listen
+    seen N 'commands: reading stdin' 5
+    ua O 20 -b "sip:127.0.0.1:$pb" -T -d 1 call "sip:n@127.0.0.1:$pa"
+    ended O 10; local ro=$RC
+    ended N 10
+    if [ "$ro" = 0 ] && grep -q 'incoming INVITE over UDP: no session-timer headers' "$log_dir/N.log" &&
+       grep -q 'its 2xx: Session-Expires: 90;refresher=uas' "$log_dir/O.log" &&
+       ! grep -q 'we refresh' "$log_dir/O.log" && ! grep -q 'Require: timer' "$log_dir/O.log"; then
+        ok no-timer-refuses-imposed-timer
+    else ko no-timer-refuses-imposed-timer "O exit ${ro:-running}, or the callee made O refresh"
+    fi
+}
+
+# a proxy's 407 and no credentials: exit 4 at once, naming the 407 and its sender
+case_407() {
+    if ! command -v "$sipp" >/dev/null 2>&1; then ko challenge-407 "sipp not found"; return; fi
+    next_port; local sport=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    (
+        cd "$log_dir" && timeout -k 5 20 "$sipp" -sf "$here/scenarios/uas-407.xml" \
+            -i 127.0.0.1 -p "$sport" -m 1 -nostdin \
+            -trace_err -error_file "$log_dir/P-sipp-errors.log" > "$log_dir/P-sipp.out" 2>&1
+        echo $? > "$log_dir/P-sipp.rc"
+    ) &
+    all_pids="$all_pids $!"
+    sleep 0.5
+    ua P 30 -b "sip:127.0.0.1:$pb" call "sip:p@127.0.0.1:$sport"
+    if ended P 10 && [ "$RC" = 4 ] &&
+       grep -q "call failed: 407 Proxy Authentication Required (said by 127.0.0.1:$sport, sipp-407-proxy" "$log_dir/P.log" &&
+       grep -q 'call ended (call failed)' "$log_dir/P.log"; then
+        ok challenge-407-ends
+    else ko challenge-407-ends "P exit ${RC:-still running after 10 s}, expected 4 and the 407's sender"
+    fi
+}
+
 # ------------------------------------------------------------------ main
 echo "check-cli: nst-cli $nst_cli, logs $log_dir; about 70 s"
 expiry_start
@@ -381,6 +479,11 @@ case_call
 case_quit
 case_quit_idle
 case_lifetime
+case_bad_urls
+case_local_503
+case_transport_tcp
+case_no_timer
+case_407
 expiry_check
 
 echo "$pass passed, $fail failed"
