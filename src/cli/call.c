@@ -51,11 +51,35 @@ void cli_set_end(cli_t *cli, cli_end_t why)
     cli->end = why;
 }
 
+static void stop_due(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+  cli_t *cli = (cli_t *)arg;
+  (void)magic, (void)t;
+  cli_say(cli, "unregister: no answer in 5 s, exiting anyway");
+  cli_shutdown(cli);
+}
+
+/* Exit: remove the registration first (5 s at most), then stop nua. */
 void cli_stop(cli_t *cli)
 {
   if (cli->shutting_down)
     return;
   cli->shutting_down = 1;
+  if (cli->reg && cli->registered) {
+    cli_say(cli, "unregistering");
+    nua_unregister(cli->reg, TAG_END());
+    su_timer_set_interval(cli->stop_timer, stop_due, (su_timer_arg_t *)cli, 5000);
+  }
+  else
+    cli_shutdown(cli);
+}
+
+void cli_shutdown(cli_t *cli)
+{
+  if (cli->nua_stopping)
+    return;
+  cli->nua_stopping = 1;
+  su_timer_reset(cli->stop_timer);
   nua_shutdown(cli->nua);
 }
 
@@ -173,12 +197,21 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
             nst_method_name(info->ni_method));
     return;
   case nst_ev_refresh_answered:
+    cli->call_auth_tries = 0;
     cli_say(cli, "refresh answered %d %s", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "");
     break;
   case nst_ev_refresh_failed:
     cli_say(cli, "refresh failed: %d %s", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "");
+    if (info->ni_status == 401 || info->ni_status == 407) {
+      /* We are inside nua's callback for the response: its message is the
+       * current one. nua sends the refresh again once answered; nst sends
+       * the next one with the credentials nua keeps. */
+      msg_t *msg = nua_current_request(cli->nua);
+      cli_authenticate(cli, nh, "refresh", info->ni_status, info->ni_phrase,
+                       msg ? sip_object(msg) : NULL, &cli->call_auth_tries);
+    }
     break;
   case nst_ev_refresh_received:
     cli_say(cli, "refresh #%u received from peer, answered 200 (interval %u s, %s)",
@@ -289,6 +322,9 @@ static void on_invite_response(cli_t *cli, int status, char const *phrase, sip_t
   if (status < 200)
     return;
   if (!cli->answered && cli->outgoing) {     /* the initial INVITE */
+    if ((status == 401 || status == 407) &&
+        cli_authenticate(cli, cli->call, "call", status, phrase, sip, &cli->call_auth_tries))
+      return;
     if (status >= 300) {
       char who[160];
       cli_who_said(cli, who, sizeof who, status, sip);
@@ -297,11 +333,17 @@ static void on_invite_response(cli_t *cli, int status, char const *phrase, sip_t
       end_failed_call(cli);
     }
     else {
+      cli->call_auth_tries = 0;
       cli_say(cli, "call answered: %03d %s", status, phrase);
       describe_timer_headers(cli, "  its 2xx", sip);
     }
     return;
   }
+  if ((status == 401 || status == 407) &&
+      cli_authenticate(cli, cli->call, "re-INVITE", status, phrase, sip, &cli->call_auth_tries))
+    return;
+  if (status < 300)
+    cli->call_auth_tries = 0;
   cli_say(cli, "%s%sre-INVITE answered %03d %s%s", cli->pending ? cli->pending : "",
           cli->pending ? ": " : "", status, phrase, sdp_direction(sip));
   cli->pending = NULL;
@@ -329,6 +371,7 @@ static char const *end_text(cli_end_t end)
   case CLI_END_EXPIRED: return " (session expired)";
   case CLI_END_LIFETIME: return " (call lifetime over)";
   case CLI_END_FAILED: return " (call failed)";
+  case CLI_END_REGISTER: return " (registration failed)";
   default: return "";
   }
 }
@@ -377,6 +420,9 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     cli_say(cli, "UPDATE from peer answered 200 OK%s", sdp_direction(sip));
     break;
   case nua_r_update:
+    if ((status == 401 || status == 407) &&
+        cli_authenticate(cli, nh, "UPDATE", status, phrase, sip, &cli->call_auth_tries))
+      break;
     if (status >= 200) {
       cli_say(cli, "%s%sUPDATE answered %03d %s", cli->pending ? cli->pending : "",
               cli->pending ? ": " : "", status, phrase);
@@ -391,7 +437,28 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     cli_say(cli, "BYE from peer");
     break;
   case nua_r_bye:
+    if ((status == 401 || status == 407) &&
+        cli_authenticate(cli, nh, "BYE", status, phrase, sip, &cli->call_auth_tries))
+      break;
     cli_say(cli, "BYE answered %03d %s", status, phrase);
+    if ((status == 401 || status == 407) && nh == cli->call) {
+      /* nua waits for credentials and reports no end: end here */
+      cli_say(cli, "call ended%s", end_text(cli->end));
+      nst_handle_destroy(cli->nst, nh);
+      cli->call = NULL;
+      cli_stop(cli);
+    }
+    break;
+  case nua_r_method:
+    /* nst's refresh UPDATE, sent again by nua with our credentials */
+    if (status >= 200)
+      cli_say(cli, "refresh UPDATE sent again with credentials: answered %03d %s",
+              status, phrase);
+    break;
+  case nua_r_register:
+  case nua_r_unregister:
+    if (nh == cli->reg)
+      cli_on_register(cli, event == nua_r_unregister, status, phrase, sip);
     break;
   case nua_i_cancel:
     cli_say(cli, "CANCEL from peer");

@@ -26,7 +26,8 @@ enum {
   CLI_EXIT_EXPIRED = 3,   /* session expired: nst sent BYE */
   CLI_EXIT_FAILED = 4,    /* the call failed or was rejected */
   CLI_EXIT_HUNGUP = 5,    /* we hung up by command (bye, quit, SIGINT/TERM) */
-  CLI_EXIT_LIFETIME = 6   /* the call lifetime (--lifetime) ran out: nst sent BYE */
+  CLI_EXIT_LIFETIME = 6,  /* the call lifetime (--lifetime) ran out: nst sent BYE */
+  CLI_EXIT_REGISTER = 7   /* the registrar refused the REGISTER, or no answer */
 };
 
 /* Why the call ended; the first reason recorded wins. */
@@ -37,7 +38,8 @@ typedef enum cli_end_e {
   CLI_END_COMMAND,        /* bye/quit command or a signal */
   CLI_END_EXPIRED,        /* nst sent the expiry BYE */
   CLI_END_LIFETIME,       /* nst sent the lifetime BYE */
-  CLI_END_FAILED          /* the initial INVITE failed */
+  CLI_END_FAILED,         /* the initial INVITE failed */
+  CLI_END_REGISTER        /* the REGISTER failed */
 } cli_end_t;
 
 /* Room for the nst tags of the options and the configuration file. */
@@ -54,6 +56,18 @@ typedef struct cli_settings_s {
   int         use_glib;     /* run on a glib main loop */
   int         no_update;    /* leave UPDATE out of Allow */
   int         no_commands;  /* do not read commands from stdin */
+  /* the account (options, else [proxy_0]/[auth_info_0] of --config) */
+  char const *identity;     /* From: "Name" <sip:user@domain> */
+  char const *user;         /* From user (and digest user without auth_user) */
+  char const *display;      /* From display name */
+  char const *auth_user;    /* digest user name */
+  char const *password;     /* never printed */
+  char const *realm;        /* answer only this realm (NULL: any) */
+  char const *registrar;    /* REGISTER there (NULL: no registration) */
+  char const *proxy;        /* outbound proxy (NULL: the registrar, if any) */
+  unsigned    reg_expires;  /* REGISTER Expires (0: 3600) */
+  int         register_;    /* -1 unset, 0 do not register, 1 register */
+  GStringChunk *strings;    /* the strings read from --config */
   tagi_t      tags[CLI_MAX_TAGS];   /* nst tags of the options, TAG_END()-ended */
 } cli_settings_t;
 
@@ -65,6 +79,11 @@ typedef struct cli_s {
   nst_t        *nst;
   nua_t        *nua;
   nua_handle_t *call;
+  nua_handle_t *reg;          /* the registration, or NULL */
+  int           registering;  /* a REGISTER was sent (unregister on exit) */
+  int           registered;   /* ... and got its 2xx */
+  unsigned      reg_auth_tries, call_auth_tries;   /* challenges in a row */
+  su_timer_t   *stop_timer;   /* bounds the unregistration at exit */
   char const   *name;         /* label of the output lines */
   su_timer_t   *hangup_timer;
 
@@ -77,6 +96,7 @@ typedef struct cli_s {
   char const   *pending;      /* the command whose request awaits its answer */
   cli_end_t     end;          /* why the call ended */
   int           shutting_down;
+  int           nua_stopping;  /* nua_shutdown() called */
   int           timers_off;   /* -T / session_expires_enabled=0 */
 
   /* stdin commands: a GIOChannel watch on the default main context */
@@ -98,7 +118,20 @@ int  cli_merge_config(cli_settings_t *set, su_home_t *home, tagi_t **return_tags
 void cli_usage(FILE *f);
 void cli_describe_settings(cli_t const *cli, tagi_t const *tags);
 
+/* account.c */
+int  cli_account_read_config(cli_settings_t *set, char const *path);
+int  cli_account_check(cli_settings_t *set);
+char const *cli_account_identity(su_home_t *home, cli_settings_t const *set);
+tagi_t *cli_account_tags(su_home_t *home, cli_settings_t const *set, tagi_t const *next);
+void cli_account_describe(cli_t const *cli);
+int  cli_authenticate(cli_t *cli, nua_handle_t *nh, char const *what, int status,
+                      char const *phrase, sip_t const *sip, unsigned *tries);
+void cli_register_start(cli_t *cli);
+void cli_on_register(cli_t *cli, int unregister, int status, char const *phrase,
+                     sip_t const *sip);
+
 /* call.c */
+void cli_shutdown(cli_t *cli);
 void cli_say(cli_t const *cli, char const *fmt, ...)
   __attribute__((format(printf, 2, 3)));
 void cli_on_nua_event(nua_event_t event, int status, char const *phrase,

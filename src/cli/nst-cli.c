@@ -75,8 +75,9 @@ static void keep_startup_log(void *stream, char const *fmt, va_list ap)
     vsnprintf(cli->startup_log, sizeof cli->startup_log, fmt, ap);
 }
 
-static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *tags)
+static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
 {
+  tagi_t const *tags = cli_account_tags(home, cli->set, nst_tags);
   char const *bind = cli->set->bind;
   char const *media_host = media_host_of(home, bind);
 
@@ -93,6 +94,7 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *tags)
   cli->nua = nst_nua(cli->nst);
   nst_set_callback(cli->nst, cli_on_nst_event, cli);
   cli->hangup_timer = su_timer_create(su_root_task(cli->root), 0);
+  cli->stop_timer = su_timer_create(su_root_task(cli->root), 0);
   return 0;
 }
 
@@ -106,6 +108,7 @@ static void destroy(cli_t *cli)
   cli_commands_stop(cli);
   cli_signals_stop(cli);
   su_timer_destroy(cli->hangup_timer);
+  su_timer_destroy(cli->stop_timer);
   nst_destroy(cli->nst);
   if (cli->loop)
     g_main_loop_unref(cli->loop);
@@ -120,6 +123,7 @@ static int exit_status(cli_t const *cli)
   case CLI_END_LIFETIME: return CLI_EXIT_LIFETIME;
   case CLI_END_FAILED: return CLI_EXIT_FAILED;
   case CLI_END_COMMAND: return CLI_EXIT_HUNGUP;
+  case CLI_END_REGISTER: return CLI_EXIT_REGISTER;
   default: return CLI_EXIT_OK;   /* peer's BYE, --duration, no call */
   }
 }
@@ -136,12 +140,16 @@ int main(int argc, char *argv[])
   memset(cli, 0, sizeof cli);
   set->bind = "sip:127.0.0.1:5060";
   set->name = "nst-cli";
+  set->register_ = -1;
+  set->strings = g_string_chunk_new(256);
 
   if (cli_parse_args(set, argc, argv, &exit_now) < 0)
     return CLI_EXIT_USAGE;
   if (exit_now)
     return CLI_EXIT_OK;
-  if (cli_merge_config(set, home, &tags) < 0) {
+  if (cli_merge_config(set, home, &tags) < 0 ||
+      (set->config && cli_account_read_config(set, set->config) < 0) ||
+      cli_account_check(set) < 0) {
     su_home_deinit(home);
     return CLI_EXIT_USAGE;
   }
@@ -184,16 +192,21 @@ int main(int argc, char *argv[])
     tl_gets(tags, NSTTAG_ENABLED_REF(enabled), TAG_END());
     cli->timers_off = !enabled;
   }
+  cli->registering = set->registrar && set->register_ != 0;
   cli_describe_settings(cli, tags);
+  cli_account_describe(cli);
   su_home_deinit(home);
 
   if (cli_signals_start(cli) < 0)
     cli_say(cli, "warning: cannot catch SIGINT/SIGTERM");
   cli_commands_start(cli);
-  if (set->target && cli_place_call(cli) < 0)
+  if (cli->registering)
+    cli_register_start(cli);     /* the call follows the registration */
+  else if (set->target && cli_place_call(cli) < 0)
     cli_stop(cli);
 
   run(cli);
   destroy(cli);
+  g_string_chunk_free(set->strings);
   return exit_status(cli);
 }

@@ -103,6 +103,35 @@ static int own_no_update(cli_settings_t *set, char const *arg) { (void)arg; set-
 static int own_no_commands(cli_settings_t *set, char const *arg) { (void)arg; set->no_commands = 1; return 0; }
 static int own_duration(cli_settings_t *set, char const *arg) { return parse_seconds(arg, &set->duration); }
 static int own_lifetime(cli_settings_t *set, char const *arg) { return parse_seconds(arg, &set->lifetime); }
+static int own_identity(cli_settings_t *set, char const *arg) { set->identity = arg; return 0; }
+static int own_user(cli_settings_t *set, char const *arg) { set->user = arg; return 0; }
+static int own_display(cli_settings_t *set, char const *arg) { set->display = arg; return 0; }
+static int own_auth_user(cli_settings_t *set, char const *arg) { set->auth_user = arg; return 0; }
+static int own_password(cli_settings_t *set, char const *arg) { set->password = arg; return 0; }
+static int own_realm(cli_settings_t *set, char const *arg) { set->realm = arg; return 0; }
+static int own_registrar(cli_settings_t *set, char const *arg) { set->registrar = arg; return 0; }
+static int own_proxy(cli_settings_t *set, char const *arg) { set->proxy = arg; return 0; }
+static int own_no_register(cli_settings_t *set, char const *arg) { (void)arg; set->register_ = 0; return 0; }
+static int own_reg_expires(cli_settings_t *set, char const *arg)
+{
+  return cli_parse_seconds(arg, &set->reg_expires) == 0 && set->reg_expires > 0 ? 0 : -1;
+}
+
+/* The password comes from a file (its first line), so that it is not in
+ * the process list; --password is there for tests and scripts. */
+static int own_password_file(cli_settings_t *set, char const *arg)
+{
+  char *text = NULL;
+
+  if (!g_file_get_contents(arg, &text, NULL, NULL))
+    return -1;
+  text[strcspn(text, "\r\n")] = '\0';
+  set->password = g_string_chunk_insert(set->strings, text);
+  memset(text, 0, strlen(text));
+  g_free(text);
+  return 0;
+}
+
 static int own_help(cli_settings_t *set, char const *arg) { (void)set, (void)arg; cli_usage(stdout); return 1; }
 
 static int own_version(cli_settings_t *set, char const *arg)
@@ -171,6 +200,40 @@ static cli_option_t const options[] = {
           "on a GLib main loop (su_glib)"),
   OWN_OPT("no-commands", 0, NULL, own_no_commands,
           "do not read commands from stdin"),
+  OWN_OPT("identity", 'i', "ADDR", own_identity,
+          "From of our requests and the registered AOR,\n"
+          "e.g. '\"Alice\" <sip:alice@example.com>'\n"
+          "([proxy_0] reg_identity)"),
+  OWN_OPT("user", 'u', "USER", own_user,
+          "From user (with the registrar's or proxy's host\n"
+          "as domain) and digest user name\n"
+          "([auth_info_0] username)"),
+  OWN_OPT("display", 0, "NAME", own_display, "From display name"),
+  OWN_OPT("auth-user", 0, "USER", own_auth_user,
+          "digest user name, if not USER ([auth_info_0]\n"
+          "userid)"),
+  OWN_OPT("password", 0, "PW", own_password,
+          "digest password ([auth_info_0] passwd); never\n"
+          "printed, but visible in the process list:\n"
+          "prefer --password-file or the file"),
+  OWN_OPT("password-file", 0, "FILE", own_password_file,
+          "digest password: the first line of FILE"),
+  OWN_OPT("realm", 0, "REALM", own_realm,
+          "answer challenges of this realm only (default\n"
+          "any; [auth_info_0] realm)"),
+  OWN_OPT("registrar", 'R', "URI", own_registrar,
+          "REGISTER there first, re-register before expiry,\n"
+          "unregister on exit; also the outbound proxy\n"
+          "without --proxy ([proxy_0] reg_proxy)"),
+  OWN_OPT("proxy", 'P', "URI", own_proxy,
+          "outbound proxy for every request\n"
+          "([proxy_0] reg_route)"),
+  OWN_OPT("expires", 0, "S", own_reg_expires,
+          "Expires of the REGISTER (default 3600;\n"
+          "[proxy_0] reg_expires)"),
+  OWN_OPT("no-register", 0, NULL, own_no_register,
+          "do not register, even with a registrar\n"
+          "([proxy_0] reg_sendregister=0)"),
   OWN_OPT("config", 'c', "FILE", own_config,
           "liblinphone-style file, section [sip]:\n"
           "session_expires_enabled, session_expires_value,\n"
@@ -178,9 +241,9 @@ static cli_option_t const options[] = {
           "session_expires_refresher_value (0 auto, 1 uas,\n"
           "2 uac), nst_refresh_method, nst_refresh_sdp,\n"
           "nst_peer_without_timer, nst_expiry_warning,\n"
-          "nst_lifetime_max, nst_refresh_batch; options\n"
-          "given on the command\n"
-          "line win"),
+          "nst_lifetime_max, nst_refresh_batch; the\n"
+          "account from [proxy_0] and [auth_info_0];\n"
+          "options given on the command line win"),
   OWN_OPT("help", 'h', NULL, own_help, "this text"),
   OWN_OPT("version", 'V', NULL, own_version, "the version"),
 };
@@ -252,6 +315,7 @@ void cli_usage(FILE *f)
     "     no response came)\n"
     "  5  we hung up by command (bye, quit, SIGINT/SIGTERM)\n"
     "  6  the call lifetime ran out (--lifetime, lifetime): nst sent BYE\n"
+    "  7  the registration failed (refused, wrong credentials, no answer)\n"
     "\n"
     "Logging: NST_DEBUG=0..9 (nst), SOFIA_DEBUG=0..9 (Sofia-SIP).\n"
     "See nst-cli(1).\n");

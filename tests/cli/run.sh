@@ -204,7 +204,10 @@ case_usage() {
                 "-c /nonexistent/nst.conf listen" "-w 70 listen" \
                 "-m 300 -e 300 -w 268 listen" "-b notaurl listen" \
                 "-b sip: listen" "call not-a-uri" "-e 1x listen" \
-                "call sip:a@127.0.0.1;transport=foo"; do
+                "call sip:a@127.0.0.1;transport=foo" \
+                "-R sip:127.0.0.1 listen" "--expires 0 listen" \
+                "--password-file /nonexistent listen" "-P notauri listen" \
+                "--password pw listen"; do
         # shellcheck disable=SC2086
         timeout 5 "$nst_cli" $args > /dev/null 2>&1 < /dev/null; rc=$?
         [ $rc = 2 ] || bad="$bad '$args'->$rc"
