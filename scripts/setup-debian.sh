@@ -32,6 +32,10 @@ apt-get install -q -y --no-install-recommends \
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli
+# make check-kamailio: Debian's Kamailio (its base package carries the
+# modules the test uses: auth, auth_db, db_text, registrar, usrloc, rr,
+# dialog, sst).
+apt-get install -q -y --no-install-recommends kamailio
 
 # Build nst (the tests fetch Sofia's source themselves, into tests/sofia-src).
 cd "$(dirname "$0")/.."

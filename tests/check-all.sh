@@ -23,6 +23,7 @@ run check-sofia-suite
 run check-interop
 run check-cli
 run check-interop-linphone
+run check-kamailio
 run check-valgrind
 run check-asan
 run check-fuzz
@@ -31,5 +32,5 @@ run distcheck
 echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
     "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
-    "$out"/check-interop-linphone.out "$out"/check-fuzz.out || status=1
+    "$out"/check-interop-linphone.out "$out"/check-kamailio.out "$out"/check-fuzz.out || status=1
 exit $status

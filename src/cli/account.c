@@ -135,7 +135,11 @@ char const *cli_account_identity(su_home_t *home, cli_settings_t const *set)
 static url_string_t const *route_url(su_home_t *home, char const *s)
 {
   sip_route_t *r = s ? sip_route_make(home, s) : NULL;
-  return r ? (url_string_t const *)r->r_url : NULL;
+
+  if (r == NULL || r->r_url->url_host == NULL ||
+      (r->r_url->url_type != url_sip && r->r_url->url_type != url_sips))
+    return NULL;
+  return (url_string_t const *)r->r_url;
 }
 
 /* Check the account settings: 0, or -1 (reported, a usage error). */
@@ -165,16 +169,19 @@ tagi_t *cli_account_tags(su_home_t *home, cli_settings_t const *set, tagi_t cons
 {
   char const *identity = cli_account_identity(home, set);
   sip_from_t *from = identity ? sip_from_make(home, identity) : NULL;
+  char const *contact_user = from ? from->a_url->url_user : NULL;
   /* Without reg_route/--proxy, requests go through the registrar, as a
    * liblinphone account sends them through its reg_proxy. */
-  char const *proxy = set->proxy ? set->proxy : set->registrar;
+  url_string_t const *proxy = route_url(home, set->proxy ? set->proxy : set->registrar);
+  url_string_t const *registrar = route_url(home, set->registrar);
 
+  /* (TAG_IF evaluates its value even when the condition is false: every
+   * value here is computed above and may be NULL.) */
   return tl_tlist(home,
                   TAG_IF(from, SIPTAG_FROM(from)),
-                  TAG_IF(from && from->a_url->url_user,
-                         NUTAG_M_USERNAME(from->a_url->url_user)),
-                  TAG_IF(proxy, NUTAG_PROXY(route_url(home, proxy))),
-                  TAG_IF(set->registrar, NUTAG_REGISTRAR(route_url(home, set->registrar))),
+                  TAG_IF(contact_user, NUTAG_M_USERNAME(contact_user)),
+                  TAG_IF(proxy, NUTAG_PROXY(proxy)),
+                  TAG_IF(registrar, NUTAG_REGISTRAR(registrar)),
                   TAG_NEXT(next));
 }
 

@@ -153,5 +153,6 @@ int  cli_signals_start(cli_t *cli);
 void cli_signals_stop(cli_t *cli);
 void cli_command(cli_t *cli, char *line);
 void cli_commands_help(FILE *f);
+void cli_say_counters(cli_t *cli, char const *what);
 
 #endif /* NST_CLI_H */

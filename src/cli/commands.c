@@ -177,8 +177,6 @@ static void status_timer(cli_t *cli)
 
 static void cmd_status(cli_t *cli, char const *arg)
 {
-  nst_stats_t st[1];
-
   (void)arg;
   if (cli->call == NULL)
     cli_say(cli, "status: no call%s", cli->set->target ? "" : " (listening)");
@@ -190,9 +188,17 @@ static void cmd_status(cli_t *cli, char const *arg)
             cli->end != CLI_END_NONE ? ", ending" : "");
     status_timer(cli);
   }
+  cli_say_counters(cli, "status");
+}
+
+/* nst's counters, one line: "WHAT: counters: ..." */
+void cli_say_counters(cli_t *cli, char const *what)
+{
+  nst_stats_t st[1];
+
   if (nst_get_stats(cli->nst, st) == 0)
-    cli_say(cli, "status: counters: refreshes sent %lu, received %lu, refresh failures %lu, "
-            "422 sent %lu, 422 received %lu, expiries %lu, lifetime ends %lu",
+    cli_say(cli, "%s: counters: refreshes sent %lu, received %lu, refresh failures %lu, "
+            "422 sent %lu, 422 received %lu, expiries %lu, lifetime ends %lu", what,
             st->ns_refreshes_sent, st->ns_refreshes_received, st->ns_refresh_failures,
             st->ns_422_sent, st->ns_422_received, st->ns_expiries, st->ns_lifetime_ends);
 }

@@ -109,6 +109,7 @@ static void destroy(cli_t *cli)
   cli_signals_stop(cli);
   su_timer_destroy(cli->hangup_timer);
   su_timer_destroy(cli->stop_timer);
+  cli_say_counters(cli, "at exit");
   nst_destroy(cli->nst);
   if (cli->loop)
     g_main_loop_unref(cli->loop);
