@@ -36,6 +36,8 @@ apt-get install -q -y linphone-cli
 # modules the test uses: auth, auth_db, db_text, registrar, usrloc, rr,
 # dialog, sst).
 apt-get install -q -y --no-install-recommends kamailio
+# make check-cli makes its own CA for the TLS cases
+apt-get install -q -y --no-install-recommends openssl
 
 # Build nst (the tests fetch Sofia's source themselves, into tests/sofia-src).
 cd "$(dirname "$0")/.."

@@ -212,7 +212,7 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
       cli_authenticate(cli, nh, "refresh", info->ni_status, info->ni_phrase,
                        msg ? sip_object(msg) : NULL, &cli->call_auth_tries);
     }
-    break;
+    return;   /* nst arms its retry after this callback: no timer to show yet */
   case nst_ev_refresh_received:
     cli_say(cli, "refresh #%u received from peer, answered 200 (interval %u s, %s)",
             info->ni_refreshes, info->ni_interval, who(info->ni_refresher));

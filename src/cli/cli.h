@@ -68,6 +68,12 @@ typedef struct cli_settings_s {
   unsigned    reg_expires;  /* REGISTER Expires (0: 3600) */
   int         register_;    /* -1 unset, 0 do not register, 1 register */
   GStringChunk *strings;    /* the strings read from --config */
+  /* TLS (tls.c) */
+  char const *tls_dir;      /* Sofia's layout: agent.pem, cafile.pem */
+  char const *tls_cert;     /* our key and certificate (PEM) */
+  char const *tls_ca;       /* the CAs we trust (PEM) */
+  int         tls_verify;   /* verify the peer's certificate */
+  char       *tls_tmpdir;   /* made for --cert/--ca, removed at exit */
   tagi_t      tags[CLI_MAX_TAGS];   /* nst tags of the options, TAG_END()-ended */
 } cli_settings_t;
 
@@ -129,6 +135,11 @@ int  cli_authenticate(cli_t *cli, nua_handle_t *nh, char const *what, int status
 void cli_register_start(cli_t *cli);
 void cli_on_register(cli_t *cli, int unregister, int status, char const *phrase,
                      sip_t const *sip);
+
+/* tls.c */
+int  cli_tls_prepare(cli_settings_t *set);
+tagi_t *cli_tls_tags(su_home_t *home, cli_settings_t const *set, tagi_t const *next);
+void cli_tls_cleanup(cli_settings_t *set);
 
 /* call.c */
 void cli_shutdown(cli_t *cli);

@@ -49,9 +49,12 @@ static int create_root(cli_t *cli)
 {
   /* su_glib_root_create() logs a line of its own ("su_source_port_create()
    * returns ...") at the default level: nothing a user needs. */
+  su_logger_f *logger = su_log_default->log_logger;
+  void *stream = su_log_default->log_stream;
+
   su_log_redirect(su_log_default, discard_log, NULL);
   cli->root = su_glib_root_create(NULL);
-  su_log_redirect(su_log_default, NULL, NULL);
+  su_log_redirect(su_log_default, logger, stream);
   if (cli->root) {
     GSource *source = su_glib_root_gsource(cli->root);
     g_source_attach(source, g_main_context_default());
@@ -77,9 +80,13 @@ static void keep_startup_log(void *stream, char const *fmt, va_list ap)
 
 static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
 {
-  tagi_t const *tags = cli_account_tags(home, cli->set, nst_tags);
+  tagi_t const *tags = cli_account_tags(home, cli->set,
+                                        cli_tls_tags(home, cli->set, nst_tags));
   char const *bind = cli->set->bind;
   char const *media_host = media_host_of(home, bind);
+
+  su_logger_f *logger = su_log_default->log_logger;
+  void *stream = su_log_default->log_stream;
 
   su_log_redirect(su_log_default, keep_startup_log, cli);
   cli->nst = nst_create(cli->root, cli_on_nua_event, (nua_magic_t *)cli,
@@ -88,7 +95,7 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
                         TAG_IF(cli->set->no_update,
                                SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS")),
                         TAG_NEXT(tags));
-  su_log_redirect(su_log_default, NULL, NULL);
+  su_log_redirect(su_log_default, logger, stream);
   if (cli->nst == NULL)
     return -1;
   cli->nua = nst_nua(cli->nst);
@@ -150,7 +157,7 @@ int main(int argc, char *argv[])
     return CLI_EXIT_OK;
   if (cli_merge_config(set, home, &tags) < 0 ||
       (set->config && cli_account_read_config(set, set->config) < 0) ||
-      cli_account_check(set) < 0) {
+      cli_account_check(set) < 0 || cli_tls_prepare(set) < 0) {
     su_home_deinit(home);
     return CLI_EXIT_USAGE;
   }
@@ -160,6 +167,7 @@ int main(int argc, char *argv[])
     if (nst_check_tags(&why, TAG_NEXT(tags)) < 0) {
       fprintf(stderr, "nst-cli: settings refused: %s\n", why);
       su_home_deinit(home);
+      cli_tls_cleanup(set);
       return CLI_EXIT_USAGE;
     }
   }
@@ -173,6 +181,7 @@ int main(int argc, char *argv[])
   if (create_root(cli) < 0) {
     fprintf(stderr, "nst-cli: cannot create su_root\n");
     su_home_deinit(home);
+    cli_tls_cleanup(set);
     return CLI_EXIT_ERROR;
   }
   if (create_nst(cli, home, tags) < 0) {
@@ -186,6 +195,7 @@ int main(int argc, char *argv[])
       g_main_loop_unref(cli->loop);
     su_root_destroy(cli->root);
     su_deinit();
+    cli_tls_cleanup(set);
     return CLI_EXIT_ERROR;
   }
   {
@@ -208,6 +218,7 @@ int main(int argc, char *argv[])
 
   run(cli);
   destroy(cli);
+  cli_tls_cleanup(set);
   g_string_chunk_free(set->strings);
   return exit_status(cli);
 }

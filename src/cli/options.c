@@ -132,6 +132,11 @@ static int own_password_file(cli_settings_t *set, char const *arg)
   return 0;
 }
 
+static int own_tls_dir(cli_settings_t *set, char const *arg) { set->tls_dir = arg; return 0; }
+static int own_tls_cert(cli_settings_t *set, char const *arg) { set->tls_cert = arg; return 0; }
+static int own_tls_ca(cli_settings_t *set, char const *arg) { set->tls_ca = arg; return 0; }
+static int own_tls_verify(cli_settings_t *set, char const *arg) { (void)arg; set->tls_verify = 1; return 0; }
+
 static int own_help(cli_settings_t *set, char const *arg) { (void)set, (void)arg; cli_usage(stdout); return 1; }
 
 static int own_version(cli_settings_t *set, char const *arg)
@@ -234,6 +239,17 @@ static cli_option_t const options[] = {
   OWN_OPT("no-register", 0, NULL, own_no_register,
           "do not register, even with a registrar\n"
           "([proxy_0] reg_sendregister=0)"),
+  OWN_OPT("cert", 0, "FILE", own_tls_cert,
+          "TLS: our private key and certificate (PEM, one\n"
+          "file) for sips: and ;transport=tls"),
+  OWN_OPT("ca", 0, "FILE", own_tls_ca,
+          "TLS: the CA certificates we trust (PEM)"),
+  OWN_OPT("tls-dir", 0, "DIR", own_tls_dir,
+          "TLS: a directory with agent.pem (key and\n"
+          "certificate) and cafile.pem (CAs), Sofia's layout"),
+  OWN_OPT("tls-verify", 0, NULL, own_tls_verify,
+          "TLS: the peer's certificate must be signed by\n"
+          "one of our CAs (default: not checked)"),
   OWN_OPT("config", 'c', "FILE", own_config,
           "liblinphone-style file, section [sip]:\n"
           "session_expires_enabled, session_expires_value,\n"

@@ -473,6 +473,85 @@ case_407() {
     fi
 }
 
+# ------------------------------------------------------------------ transports
+# A CA and two certificates for 127.0.0.1, made here with openssl
+make_ca() {
+    local d=$log_dir/tls n
+    mkdir -p "$d" && cd "$d" || return 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+        -subj "/CN=nst-cli test CA" >/dev/null 2>&1 || return 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 \
+        -subj "/CN=another CA" >/dev/null 2>&1 || return 1
+    printf 'subjectAltName=IP:127.0.0.1\n' > ext
+    for n in a b; do
+        openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr \
+            -subj "/CN=127.0.0.1" >/dev/null 2>&1 &&
+        openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+            -out $n.crt -days 2 -extfile ext >/dev/null 2>&1 &&
+        cat $n.key $n.crt > $n.pem || return 1
+    done
+    cd - >/dev/null
+}
+
+# sips: both ways verified by the CA; a caller that trusts another CA
+# cannot set up TLS (Sofia says so) and the call fails (408, made up
+# locally, after 32 s: checked at the end)
+case_tls() {
+    local t=$log_dir/tls
+    if ! command -v openssl >/dev/null 2>&1 || ! make_ca; then
+        ko tls "cannot make the test CA with openssl"; TLS_BAD=""; return
+    fi
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua Q 20 -b "sips:127.0.0.1:$pa" -e 90 --cert "$t/a.pem" --ca "$t/ca.pem" --tls-verify listen
+    seen Q 'commands: reading stdin' 5
+    ua R 20 -b "sips:127.0.0.1:$pb" -e 90 --cert "$t/b.pem" --ca "$t/ca.pem" --tls-verify \
+        -d 1 call "sips:q@127.0.0.1:$pa"
+    ended R 10; local rr=$RC
+    ended Q 10
+    if [ "$rr" = 0 ] && grep -q 'incoming INVITE over TLS' "$log_dir/Q.log" &&
+       grep -q 'BYE answered 200' "$log_dir/R.log"; then
+        ok tls-verified-both-ways
+    else ko tls-verified-both-ways "R exit ${rr:-running}; Q: $(grep 'incoming INVITE' "$log_dir/Q.log")"
+    fi
+    next_port; pa=$NEXT_PORT
+    next_port; pb=$NEXT_PORT
+    ua S 60 -b "sips:127.0.0.1:$pa" -e 90 --cert "$t/a.pem" --ca "$t/ca.pem" listen
+    seen S 'commands: reading stdin' 5
+    ua U 60 -b "sips:127.0.0.1:$pb" -e 90 --cert "$t/b.pem" --ca "$t/other.pem" --tls-verify \
+        call "sips:s@127.0.0.1:$pa"
+    TLS_BAD=1
+}
+
+tls_bad_check() {
+    [ -n "${TLS_BAD:-}" ] || return
+    if ended U 45 && [ "$RC" = 4 ] && grep -q 'TLS setup failed' "$log_dir/U.log" &&
+       grep -q 'call failed: 408 Request Timeout (made up locally by the SIP stack' "$log_dir/U.log" &&
+       ! grep -q 'incoming INVITE' "$log_dir/S.log"; then
+        ok tls-untrusted-peer-fails
+    else ko tls-untrusted-peer-fails "U exit ${RC:-still running}, expected 4 after a failed TLS setup"
+    fi
+    say S quit
+}
+
+case_ipv6() {
+    if ! ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
+        ko ipv6 "no ::1 on lo"; return
+    fi
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua V 20 -b "sip:[::1]:$pa" -e 90 listen
+    seen V 'commands: reading stdin' 5
+    ua W 20 -b "sip:[::1]:$pb" -e 90 -d 1 call "sip:v@[::1]:$pa;transport=tcp"
+    ended W 10; local rw=$RC
+    ended V 10
+    if [ "$rw" = 0 ] && grep -q 'incoming INVITE over TCP' "$log_dir/V.log" &&
+       grep -q 'call answered: 200' "$log_dir/W.log"; then
+        ok ipv6-tcp
+    else ko ipv6-tcp "W exit ${rw:-running}"
+    fi
+}
+
 # ------------------------------------------------------------------ main
 echo "check-cli: nst-cli $nst_cli, logs $log_dir; about 70 s"
 expiry_start
@@ -487,6 +566,9 @@ case_local_503
 case_transport_tcp
 case_no_timer
 case_407
+case_tls
+case_ipv6
+tls_bad_check
 expiry_check
 
 echo "$pass passed, $fail failed"

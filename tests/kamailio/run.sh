@@ -24,7 +24,8 @@
 #   proxy-inserts-se    erin (-T: no timer support) calls frank: the proxy
 #                       inserts Session-Expires; frank refreshes
 #                       (refresher=uas, no Require: timer, section 9), erin
-#                       answers (section 8)
+#                       answers (section 8); frank runs with SOFIA_DEBUG=9
+#                       and TPORT_LOG=1, and his password is in none of it
 #   proxy-422           gina offers 90 to the proxy with min_se 120: 422
 #                       Min-SE: 120 from the proxy, nst retries with 120
 #   linphonec-calls-nst, nst-calls-linphonec
@@ -214,7 +215,9 @@ linphone_start lina lina 15072 17178
 # callees first, registered
 ua bob -b sip:127.0.0.1:7002 -c "$logs/bob.rc.conf" listen
 ua dave -b sip:127.0.0.1:7004 -e 90 -r uas $(acct dave) listen
-ua frank -b sip:127.0.0.1:7006 -e 90 $(acct frank) listen
+# frank logs everything Sofia has (SOFIA_DEBUG=9, TPORT_LOG: every message):
+# his password must not be in it
+SOFIA_DEBUG=9 TPORT_LOG=1 ua frank -b sip:127.0.0.1:7006 -e 90 $(acct frank) listen
 ua hank -b sip:127.0.0.1:7008 -e 120 -m 90 listen
 ua nora -b sip:127.0.0.1:7012 -e 90 $(acct nora) -d "$CALL_S" listen
 for u in bob dave frank nora; do seen "$logs/$u.log" '^.* registered: 200' 10; done
@@ -282,6 +285,8 @@ need erin 'its 2xx: Session-Expires: 90;refresher=uas(, Supported: timer)?$'
 need erin 'session timer negotiated: interval 90 s, peer refreshes'
 need erin 'refresh #1 received from peer, answered 200'
 never erin 'we refresh'
+never frank 'frank-pw'; never erin 'erin-pw'
+has frank 'Proxy-Authorization: Digest' || errs="$errs; frank: no message dump (TPORT_LOG)"
 exit_is erin 0; exit_is frank 0
 verdict proxy-inserts-se
 
