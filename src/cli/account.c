@@ -99,16 +99,13 @@ int cli_account_read_config(cli_settings_t *set, char const *path)
 /* ---------------------------------------------------------------------- */
 /* Identity, proxy, registrar */
 
+static url_t const *route_url(su_home_t *home, char const *s);
+
 /* The host of the account's domain: the registrar's, else the proxy's. */
 static char const *account_domain(su_home_t *home, cli_settings_t const *set)
 {
-  char const *server = set->registrar ? set->registrar : set->proxy;
-  sip_route_t *r;
-
-  if (server == NULL)
-    return NULL;
-  r = sip_route_make(home, server);   /* takes "<sip:...>" and "sip:..." */
-  return r && r->r_url->url_host ? r->r_url->url_host : NULL;
+  url_t const *url = route_url(home, set->registrar ? set->registrar : set->proxy);
+  return url ? url->url_host : NULL;
 }
 
 /* The From of our requests: --identity, or "Display" <sip:user@domain>.
@@ -131,15 +128,24 @@ char const *cli_account_identity(su_home_t *home, cli_settings_t const *set)
   return su_sprintf(home, "<sip:%s@%s>", set->user, domain);
 }
 
-/* "<sip:host;lr>" or "sip:host": the URL inside, for NUTAG_PROXY/REGISTRAR. */
-static url_string_t const *route_url(su_home_t *home, char const *s)
+/* "<sip:host;lr>" or "sip:host;transport=tcp": the URL, for
+ * NUTAG_PROXY/REGISTRAR. Without angle brackets the whole text is the URI
+ * (a Route parser would take ";transport=tcp" for a header parameter and
+ * drop it: what the user wrote is what is used). */
+static url_t const *route_url(su_home_t *home, char const *s)
 {
-  sip_route_t *r = s ? sip_route_make(home, s) : NULL;
+  url_t *url = NULL;
 
-  if (r == NULL || r->r_url->url_host == NULL ||
-      (r->r_url->url_type != url_sip && r->r_url->url_type != url_sips))
+  if (s && strchr(s, '<')) {
+    sip_route_t *r = sip_route_make(home, s);
+    url = r ? r->r_url : NULL;
+  }
+  else if (s)
+    url = url_make(home, s);
+  if (url == NULL || url->url_host == NULL ||
+      (url->url_type != url_sip && url->url_type != url_sips))
     return NULL;
-  return (url_string_t const *)r->r_url;
+  return url;
 }
 
 /* Check the account settings: 0, or -1 (reported, a usage error). */
@@ -172,16 +178,16 @@ tagi_t *cli_account_tags(su_home_t *home, cli_settings_t const *set, tagi_t cons
   char const *contact_user = from ? from->a_url->url_user : NULL;
   /* Without reg_route/--proxy, requests go through the registrar, as a
    * liblinphone account sends them through its reg_proxy. */
-  url_string_t const *proxy = route_url(home, set->proxy ? set->proxy : set->registrar);
-  url_string_t const *registrar = route_url(home, set->registrar);
+  url_t const *proxy = route_url(home, set->proxy ? set->proxy : set->registrar);
+  url_t const *registrar = route_url(home, set->registrar);
 
   /* (TAG_IF evaluates its value even when the condition is false: every
    * value here is computed above and may be NULL.) */
   return tl_tlist(home,
                   TAG_IF(from, SIPTAG_FROM(from)),
                   TAG_IF(contact_user, NUTAG_M_USERNAME(contact_user)),
-                  TAG_IF(proxy, NUTAG_PROXY(proxy)),
-                  TAG_IF(registrar, NUTAG_REGISTRAR(registrar)),
+                  TAG_IF(proxy, NUTAG_PROXY((url_string_t const *)proxy)),
+                  TAG_IF(registrar, NUTAG_REGISTRAR((url_string_t const *)registrar)),
                   TAG_NEXT(next));
 }
 

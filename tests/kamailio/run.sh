@@ -18,7 +18,8 @@
 #                       liblinphone-style file: [proxy_0], [auth_info_0]):
 #                       REGISTER/401, INVITE/407, refresh by UPDATE at 45 s
 #                       through the proxy, BYE, unregister on exit
-#   refresh-challenged  dave (callee, -r uas) refreshes: the proxy answers
+#   refresh-challenged  carol calls dave over TCP (registrar URI with
+#                       ;transport=tcp); dave (callee, -r uas) refreshes: the proxy answers
 #                       his UPDATE with 407, nst-cli answers with
 #                       nua_authenticate(), the UPDATE goes again, 200
 #   proxy-inserts-se    erin (-T: no timer support) calls frank: the proxy
@@ -227,7 +228,9 @@ seen "$logs/lina/linphonec.log" 'to \[LinphoneRegistrationOk\]' 15
 
 # callers
 ua alice -b sip:127.0.0.1:7001 -e 90 $(acct alice) -d "$CALL_S" call sip:bob@nst.test
-ua carol -b sip:127.0.0.1:7003 -e 90 $(acct carol) -d "$CALL_S" call sip:dave@nst.test
+# carol registers and calls over TCP (the registrar URI names it)
+ua carol -b sip:127.0.0.1:7003 -e 90 -i sip:carol@nst.test -u carol --password carol-pw \
+    -R "sip:127.0.0.1:5060;transport=tcp" -d "$CALL_S" call sip:dave@nst.test
 ua erin -b sip:127.0.0.1:7005 -T $(acct erin) -d "$CALL_S" call sip:frank@nst.test
 ua gina -b sip:127.0.0.1:7007 -e 90 -i sip:gina@nst.test -u gina --password gina-pw \
     -P sip:127.0.0.1:5062 -d 3 call sip:hank@127.0.0.1:7008
@@ -275,6 +278,10 @@ need dave "refresh: $CH407 dave"
 need dave 'refresh UPDATE sent again with credentials: answered 200'
 need carol 'refresh #1 received from peer, answered 200'
 never dave 'session expired'; never carol 'session expired'
+for m in REGISTER INVITE; do
+    grep -q "$m sip:[^ ]* from tcp:127.0.0.1:[0-9]* (sip:carol@nst.test)" "$logs/kam.log" ||
+        errs="$errs; kam: carol's $m did not come over TCP"
+done
 exit_is carol 0; exit_is dave 0
 verdict refresh-challenged
 
