@@ -29,6 +29,8 @@ apt-get install -q -y --no-install-recommends \
     dpkg-dev xz-utils ca-certificates valgrind \
     sip-tester tmux iproute2 util-linux \
     clang libclang-rt-14-dev doxygen
+# nst-cli --media: RTP with oRTP
+apt-get install -q -y --no-install-recommends libortp-dev
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli

@@ -39,10 +39,17 @@ void cli_say(cli_t const *cli, char const *fmt, ...)
   fflush(stdout);
 }
 
-/* Our SDP: sendrecv, or sendonly while we hold the call. */
+/* Our SDP: sendrecv, or sendonly while we hold the call; with --media,
+ * on the port of our RTP session. */
 char const *cli_sdp(cli_t const *cli)
 {
-  return cli->held ? CLI_SDP_HOLD : CLI_SDP;
+  cli_t *c = (cli_t *)cli;
+
+  if (cli->rtp == NULL)
+    return cli->held ? CLI_SDP_HOLD : CLI_SDP;
+  snprintf(c->sdp, sizeof c->sdp, "v=0\r\nm=audio %d RTP/AVP 0 8\r\n%s", cli->rtp_port,
+           cli->held ? "a=sendonly\r\n" : "");
+  return c->sdp;
 }
 
 void cli_set_end(cli_t *cli, cli_end_t why)
@@ -379,10 +386,18 @@ static char const *end_text(cli_end_t end)
 static void on_state(cli_t *cli, nua_handle_t *nh, tagi_t const *tags)
 {
   int state = -1, audio = -99;
+  char const *remote_sdp = NULL;
 
-  tl_gets(tags, NUTAG_CALLSTATE_REF(state), SOATAG_ACTIVE_AUDIO_REF(audio), TAG_END());
+  tl_gets(tags, NUTAG_CALLSTATE_REF(state), SOATAG_ACTIVE_AUDIO_REF(audio),
+          SOATAG_REMOTE_SDP_STR_REF(remote_sdp), TAG_END());
   if (nh != cli->call)
     return;
+  if (remote_sdp) {
+    g_free(cli->remote_sdp);
+    cli->remote_sdp = g_strdup(remote_sdp);
+    if (cli->answered)
+      cli_media_start(cli, cli->remote_sdp);   /* the peer moved its media */
+  }
   if (state >= 0)
     cli->callstate = state;
   if (audio != -99 && audio != cli->audio && state != nua_callstate_terminated) {
@@ -390,9 +405,12 @@ static void on_state(cli_t *cli, nua_handle_t *nh, tagi_t const *tags)
     if (cli->answered || state == nua_callstate_ready)
       cli_say(cli, "media: audio %s", cli_audio_name(audio));
   }
-  if (state == nua_callstate_ready && !cli->answered)
+  if (state == nua_callstate_ready && !cli->answered) {
     on_call_ready(cli, nh);
+    cli_media_start(cli, cli->remote_sdp);
+  }
   else if (state == nua_callstate_terminated) {
+    cli_media_stop(cli);
     cli_say(cli, "call ended%s", end_text(cli->end));
     nst_handle_destroy(cli->nst, nh);
     cli->call = NULL;

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit status (documented in --help and nst-cli(1)). */
@@ -73,6 +74,7 @@ typedef struct cli_settings_s {
   char const *tls_cert;     /* our key and certificate (PEM) */
   char const *tls_ca;       /* the CAs we trust (PEM) */
   int         tls_verify;   /* verify the peer's certificate */
+  int         media;        /* --media: send and receive RTP (media.c) */
   char       *tls_tmpdir;   /* made for --cert/--ca, removed at exit */
   tagi_t      tags[CLI_MAX_TAGS];   /* nst tags of the options, TAG_END()-ended */
 } cli_settings_t;
@@ -114,6 +116,16 @@ typedef struct cli_s {
   unsigned      sig_count;
 
   char          startup_log[256];   /* why the SIP stack did not start */
+
+  /* --media (media.c) */
+  struct _RtpSession *rtp;
+  int           rtp_port;          /* our RTP port, in our SDP */
+  guint         rtp_timer;
+  uint32_t      rtp_ts;
+  char          rtp_addr[64];      /* where we send */
+  unsigned      rtp_remote_port;
+  char         *remote_sdp;        /* the peer's latest SDP */
+  char          sdp[128];          /* our SDP (with the RTP port) */
 } cli_t;
 
 /* options.c */
@@ -140,6 +152,12 @@ void cli_on_register(cli_t *cli, int unregister, int status, char const *phrase,
 int  cli_tls_prepare(cli_settings_t *set);
 tagi_t *cli_tls_tags(su_home_t *home, cli_settings_t const *set, tagi_t const *next);
 void cli_tls_cleanup(cli_settings_t *set);
+
+/* media.c */
+int  cli_media_open(cli_t *cli, char const *host);
+void cli_media_start(cli_t *cli, char const *remote_sdp);
+void cli_media_stop(cli_t *cli);
+void cli_media_close(cli_t *cli);
 
 /* call.c */
 void cli_shutdown(cli_t *cli);

@@ -117,6 +117,8 @@ static void destroy(cli_t *cli)
   su_timer_destroy(cli->hangup_timer);
   su_timer_destroy(cli->stop_timer);
   cli_say_counters(cli, "at exit");
+  cli_media_close(cli);
+  g_free(cli->remote_sdp);
   nst_destroy(cli->nst);
   if (cli->loop)
     g_main_loop_unref(cli->loop);
@@ -202,6 +204,12 @@ int main(int argc, char *argv[])
     int enabled = 1;
     tl_gets(tags, NSTTAG_ENABLED_REF(enabled), TAG_END());
     cli->timers_off = !enabled;
+  }
+  if (set->media && cli_media_open(cli, media_host_of(home, set->bind)) < 0) {
+    destroy(cli);
+    su_home_deinit(home);
+    cli_tls_cleanup(set);
+    return CLI_EXIT_ERROR;
   }
   cli->registering = set->registrar && set->register_ != 0;
   cli_describe_settings(cli, tags);

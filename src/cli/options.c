@@ -137,6 +137,8 @@ static int own_tls_cert(cli_settings_t *set, char const *arg) { set->tls_cert = 
 static int own_tls_ca(cli_settings_t *set, char const *arg) { set->tls_ca = arg; return 0; }
 static int own_tls_verify(cli_settings_t *set, char const *arg) { (void)arg; set->tls_verify = 1; return 0; }
 
+static int own_media(cli_settings_t *set, char const *arg) { (void)arg; set->media = 1; return 0; }
+
 static int own_help(cli_settings_t *set, char const *arg) { (void)set, (void)arg; cli_usage(stdout); return 1; }
 
 static int own_version(cli_settings_t *set, char const *arg)
@@ -250,6 +252,9 @@ static cli_option_t const options[] = {
   OWN_OPT("tls-verify", 0, NULL, own_tls_verify,
           "TLS: the peer's certificate must be signed by\n"
           "one of our CAs (default: not checked)"),
+  OWN_OPT("media", 0, NULL, own_media,
+          "send and receive RTP (PCMU silence, oRTP) for\n"
+          "the length of the call; count the packets"),
   OWN_OPT("config", 'c', "FILE", own_config,
           "liblinphone-style file, section [sip]:\n"
           "session_expires_enabled, session_expires_value,\n"

@@ -10,11 +10,17 @@
 # --lifetime, --glib, and the expiry exit status against SIPp as a peer
 # that answers and goes silent (the scenario of the interop case
 # callee-silent-peer, tests/interop/scenarios/callee-silent-peer.xml).
+# Failures and who said them: --bind and call targets that are not SIP
+# URIs, a port in use (nta's reason), a 503 that nta made up, a proxy's
+# 407 without credentials (SIPp, scenarios/uas-407.xml: exit 4 at once),
+# -T against a callee that would impose a timer. Transports: TCP as
+# written in the target, TLS with a CA made here by openssl (verified both
+# ways; a peer signed by another CA fails), IPv6; --media (RTP both ways).
 #
 # Prints one line per case, "PASS name" or "FAIL name: reason (logs: DIR)",
 # then "N passed, M failed"; exits 1 if any case failed. About 70 s: the
 # expiry case needs real time (BYE 60 s after the answer) and runs beside
-# the others.
+# the others; the untrusted TLS peer waits 32 s for its 408 beside it.
 #
 # usage: run.sh [-c NST_CLI] [-o LOG_DIR] [-p BASE_PORT] [-s SCENARIO_DIR]
 # The same settings from the environment: NST_CLI, CLI_LOGDIR,
@@ -552,6 +558,29 @@ case_ipv6() {
     fi
 }
 
+# --media: RTP both ways with oRTP for the 3 s of the call (150 packets
+# of 20 ms each way; 100 leaves room for a loaded machine)
+case_media() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua Y 20 -b "sip:127.0.0.1:$pa" -e 90 --media listen
+    seen Y 'commands: reading stdin' 5
+    ua Z 20 -b "sip:127.0.0.1:$pb" -e 90 --media -d 3 call "sip:y@127.0.0.1:$pa"
+    ended Z 10; local rz=$RC
+    ended Y 10
+    local line n bad=""
+    for n in Y Z; do
+        line=$(grep 'media: RTP packets sent' "$log_dir/$n.log")
+        set -- $(sed -n 's/.*sent \([0-9]*\), received \([0-9]*\).*/\1 \2/p' <<<"$line")
+        if [ -z "${1:-}" ] || [ "$1" -lt 100 ] || [ "$2" -lt 100 ]; then
+            bad="$bad $n: '${line:-no media line}'"
+        fi
+    done
+    if [ "$rz" = 0 ] && [ -z "$bad" ]; then ok media-rtp-both-ways
+    else ko media-rtp-both-ways "Z exit ${rz:-running};$bad"
+    fi
+}
+
 # ------------------------------------------------------------------ main
 echo "check-cli: nst-cli $nst_cli, logs $log_dir; about 70 s"
 expiry_start
@@ -568,6 +597,7 @@ case_no_timer
 case_407
 case_tls
 case_ipv6
+case_media
 tls_bad_check
 expiry_check
 

@@ -4,7 +4,7 @@
 KAMAILIO_LOGDIR = $(abs_top_builddir)/tests/kamailio/logs
 dist_noinst_SCRIPTS += tests/kamailio/run.sh
 EXTRA_DIST += tests/kamailio/kamailio.cfg tests/kamailio/db/version \
-	tests/kamailio/db/subscriber tests/cli/scenarios/uas-407.xml
+	tests/kamailio/db/subscriber tests/kamailio/README
 
 check-kamailio: src/nst-cli$(EXEEXT)
 	@KAMAILIO_LOGDIR='$(KAMAILIO_LOGDIR)' \

@@ -32,7 +32,9 @@
 #   linphonec-calls-nst, nst-calls-linphonec
 #                       linphonec (registered as lin/lina) and nst-cli
 #                       (nico/nora) call each other through the proxy, with
-#                       a refresh
+#                       a refresh, and RTP both ways (nst-cli --media):
+#                       linphonec's nortp_timeout is 20 s, shorter than
+#                       the call
 #
 # Prints "PASS name" or "FAIL name: reason" per case, then "N passed, M
 # failed"; exit 1 if any failed.  Logs: KAMAILIO_LOGDIR (default a temp
@@ -186,7 +188,7 @@ nat_address=127.0.0.1
 audio_rtp_port=$rtp
 video_rtp_port=$((rtp + 2000))
 text_rtp_port=$((rtp + 4000))
-nortp_timeout=600
+nortp_timeout=20
 [video]
 capture=0
 display=0
@@ -220,7 +222,7 @@ ua dave -b sip:127.0.0.1:7004 -e 90 -r uas $(acct dave) listen
 # his password must not be in it
 SOFIA_DEBUG=9 TPORT_LOG=1 ua frank -b sip:127.0.0.1:7006 -e 90 $(acct frank) listen
 ua hank -b sip:127.0.0.1:7008 -e 120 -m 90 listen
-ua nora -b sip:127.0.0.1:7012 -e 90 $(acct nora) -d "$CALL_S" listen
+ua nora -b sip:127.0.0.1:7012 -e 90 $(acct nora) --media -d "$CALL_S" listen
 for u in bob dave frank nora; do seen "$logs/$u.log" '^.* registered: 200' 10; done
 seen "$logs/hank.log" 'listening on' 5
 seen "$logs/lin/linphonec.log" 'to \[LinphoneRegistrationOk\]' 15
@@ -234,7 +236,7 @@ ua carol -b sip:127.0.0.1:7003 -e 90 -i sip:carol@nst.test -u carol --password c
 ua erin -b sip:127.0.0.1:7005 -T $(acct erin) -d "$CALL_S" call sip:frank@nst.test
 ua gina -b sip:127.0.0.1:7007 -e 90 -i sip:gina@nst.test -u gina --password gina-pw \
     -P sip:127.0.0.1:5062 -d 3 call sip:hank@127.0.0.1:7008
-ua nico -b sip:127.0.0.1:7011 -e 90 $(acct nico) -d "$CALL_S" call sip:lin@nst.test
+ua nico -b sip:127.0.0.1:7011 -e 90 $(acct nico) --media -d "$CALL_S" call sip:lin@nst.test
 $TM send-keys -t lina "call sip:nora@nst.test" Enter
 
 for u in alice carol erin gina nico bob dave frank hank nora; do wait_rc $u $((CALL_S + 30)); done
@@ -252,6 +254,18 @@ need() { has "$1" "$2" || errs="$errs; $1: no '$2'"; }
 never() { has "$1" "$2" && errs="$errs; $1: '$2'"; }
 exit_is() { [ "$(rc_of "$1")" = "$2" ] || errs="$errs; $1 exit $(rc_of "$1"), expected $2"; }
 verdict() { if [ -z "$errs" ]; then ok "$1"; else ko "$1" "${errs#; }"; fi; errs=""; }
+
+# lp_rtp_check NST LINPHONEC: nst-cli sent RTP for the whole call and
+# linphonec received it (its oRTP statistics at the end of the call);
+# linphonec, without a sound card, sends none back (media-rtp-both-ways in
+# check-cli has two nst-cli)
+lp_rtp_check() {
+    local sent got
+    sent=$(sed -n 's/.*media: RTP packets sent \([0-9]*\),.*/\1/p' "$logs/$1.log")
+    got=$(sed -n 's/.*ortp-message-received  *\([0-9]*\) packets.*/\1/p' "$logs/$2/linphonec.log" | head -1)
+    [ "${sent:-0}" -ge 1000 ] || errs="$errs; $1 sent ${sent:-no} RTP packets, expected >= 1000"
+    [ "${got:-0}" -ge 1000 ] || errs="$errs; $2 received ${got:-no} RTP packets, expected >= 1000"
+}
 
 REG='registered: 200 OK \(said by 127\.0\.0\.1:5060, kamailio'
 CH407='407 Proxy Authentication Required for realm "nst.test" \(said by 127\.0\.0\.1:506[02], kamailio \(nst check-kamailio\)\): answering as'
@@ -318,6 +332,7 @@ never nico 'session expired'
 need nico "hanging up after $CALL_S s"
 grep -q 'Media connectivity' "$logs/lin/linphonec.log" 2>/dev/null &&
     errs="$errs; linphonec dropped the call for lost media"
+lp_rtp_check nico lin
 exit_is nico 0
 verdict nst-calls-linphonec
 
@@ -327,6 +342,9 @@ need nora 'session timer negotiated: interval 90 s'
 if has nora 'we refresh'; then need nora 'refresh answered 200'
 else need nora 'refresh #1 received from peer, answered 200'; fi
 never nora 'session expired'
+grep -q 'Media connectivity' "$logs/lina/linphonec.log" 2>/dev/null &&
+    errs="$errs; linphonec dropped the call for lost media"
+lp_rtp_check nora lina
 exit_is nora 0
 verdict linphonec-calls-nst
 
