@@ -468,10 +468,11 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     }
     break;
   case nua_r_method:
-    /* nst's refresh UPDATE, sent again by nua with our credentials */
+    /* nst's refresh UPDATE that nst gave up on, sent again by nua: with
+     * our credentials after a challenge */
     if (status >= 200)
-      cli_say(cli, "refresh UPDATE sent again with credentials: answered %03d %s",
-              status, phrase);
+      cli_say(cli, "refresh UPDATE sent again%s: answered %03d %s",
+              cli->call_auth_tries ? " with credentials" : "", status, phrase);
     break;
   case nua_r_register:
   case nua_r_unregister:

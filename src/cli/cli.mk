@@ -14,7 +14,7 @@ dist_man1_MANS = doc/nst-cli.1
 CLI_PORT_BASE = 26000
 CLI_LOGDIR = $(abs_top_builddir)/tests/cli/logs
 dist_noinst_SCRIPTS += tests/cli/run.sh
-EXTRA_DIST += tests/cli/scenarios/uas-407.xml
+EXTRA_DIST += tests/cli/scenarios/uas-407.xml tests/cli/scenarios/uas-silent.xml
 
 check-cli: src/nst-cli$(EXEEXT)
 	@$(MKDIR_P) tests/cli

@@ -96,11 +96,29 @@ static void cmd_bye(cli_t *cli, char const *arg)
     hang_up(cli, "bye");
 }
 
+/* A CANCEL waits for a provisional response that may never come, and a
+ * BYE to a dead peer for 32 s: quit does not wait that long. */
+static void quit_due(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+  cli_t *cli = (cli_t *)arg;
+
+  (void)magic, (void)t;
+  cli_say(cli, "quit: the call did not end within 5 s of our %s: exiting anyway",
+          cli->outgoing && !cli->answered ? "CANCEL" : "BYE");
+  if (cli->call) {
+    nst_handle_destroy(cli->nst, cli->call);
+    cli->call = NULL;
+  }
+  cli_stop(cli);
+}
+
 static void cmd_quit(cli_t *cli, char const *arg)
 {
   (void)arg;
-  if (cli->call && !cli->bye_sent && cli->end == CLI_END_NONE)
+  if (cli->call && !cli->bye_sent && cli->end == CLI_END_NONE) {
     hang_up(cli, "quit");       /* the end of the call stops the program */
+    su_timer_set_interval(cli->stop_timer, quit_due, (su_timer_arg_t *)cli, 5000);
+  }
   else if (cli->call)
     cli_say(cli, "quit: waiting for the call to end");
   else {

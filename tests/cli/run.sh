@@ -479,6 +479,29 @@ case_407() {
     fi
 }
 
+# SIGTERM while the INVITE has no answer at all: CANCEL cannot go out
+# (no provisional response); nst-cli ends 5 s later, exit status 5
+case_sigterm_unanswered() {
+    if ! command -v "$sipp" >/dev/null 2>&1; then ko sigterm-unanswered "sipp not found"; return; fi
+    next_port; local sport=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    (
+        cd "$log_dir" && timeout -k 5 20 "$sipp" -sf "$here/scenarios/uas-silent.xml" \
+            -i 127.0.0.1 -p "$sport" -m 1 -nostdin > "$log_dir/T-sipp.out" 2>&1
+    ) &
+    all_pids="$all_pids $!"
+    sleep 0.5
+    ua T 30 -b "sip:127.0.0.1:$pb" call "sip:t@127.0.0.1:$sport"
+    seen T 'calling on' 5
+    sleep 1
+    kill -TERM "$(pgrep -f -- "-n T -b sip:127.0.0.1:$pb" | tail -1)" 2>/dev/null
+    if ended T 10 && [ "$RC" = 5 ] && grep -q 'got SIGTERM' "$log_dir/T.log" &&
+       grep -q 'did not end within 5 s of our CANCEL' "$log_dir/T.log"; then
+        ok sigterm-unanswered-ends
+    else ko sigterm-unanswered-ends "T exit ${RC:-still running after 10 s}, expected 5"
+    fi
+}
+
 # ------------------------------------------------------------------ transports
 # A CA and two certificates for 127.0.0.1, made here with openssl
 make_ca() {
@@ -595,6 +618,7 @@ case_local_503
 case_transport_tcp
 case_no_timer
 case_407
+case_sigterm_unanswered
 case_tls
 case_ipv6
 case_media
