@@ -506,20 +506,20 @@ case_sigterm_unanswered() {
 # A CA and two certificates for 127.0.0.1, made here with openssl
 make_ca() {
     local d=$log_dir/tls n
-    mkdir -p "$d" && cd "$d" || return 1
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+    mkdir -p "$d" || return 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
         -subj "/CN=nst-cli test CA" >/dev/null 2>&1 || return 1
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 \
-        -subj "/CN=another CA" >/dev/null 2>&1 || return 1
-    printf 'subjectAltName=IP:127.0.0.1\n' > ext
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/other.key" -out "$d/other.pem" \
+        -days 2 -subj "/CN=another CA" >/dev/null 2>&1 || return 1
+    printf 'subjectAltName=IP:127.0.0.1\n' > "$d/ext"
     for n in a b; do
-        openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr \
+        openssl req -newkey rsa:2048 -nodes -keyout "$d/$n.key" -out "$d/$n.csr" \
             -subj "/CN=127.0.0.1" >/dev/null 2>&1 &&
-        openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-            -out $n.crt -days 2 -extfile ext >/dev/null 2>&1 &&
-        cat $n.key $n.crt > $n.pem || return 1
+        openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+            -CAcreateserial -CAserial "$d/ca.srl" -out "$d/$n.crt" -days 2 \
+            -extfile "$d/ext" >/dev/null 2>&1 &&
+        cat "$d/$n.key" "$d/$n.crt" > "$d/$n.pem" || return 1
     done
-    cd - >/dev/null
 }
 
 # sips: both ways verified by the CA; a caller that trusts another CA
