@@ -15,9 +15,11 @@
 # Cases, run side by side (one call each, Session-Expires 90, so that the
 # first refresh comes at 45 s of real time; about 65 s in all):
 #   nst-nst-refresh     alice calls bob, both registered (bob from a
-#                       liblinphone-style file: [proxy_0], [auth_info_0]):
-#                       REGISTER/401, INVITE/407, refresh by UPDATE at 45 s
-#                       through the proxy, BYE, unregister on exit
+#                       liblinphone-style file: [proxy_0], [auth_info_0],
+#                       reg_expires=60, so that nua registers again during
+#                       the call): REGISTER/401, INVITE/407, refresh by
+#                       UPDATE at 45 s through the proxy, BYE, unregister
+#                       on exit
 #   refresh-challenged  carol calls dave over TCP (registrar URI with
 #                       ;transport=tcp); dave (callee, -r uas) refreshes: the proxy answers
 #                       his UPDATE with 407, nst-cli answers with
@@ -157,7 +159,7 @@ session_expires_value=90
 [proxy_0]
 reg_proxy=<$PROXY>
 reg_identity="Bob" <sip:bob@nst.test>
-reg_expires=600
+reg_expires=60
 reg_sendregister=1
 [auth_info_0]
 username=bob
@@ -279,6 +281,8 @@ need alice 'session timer negotiated: interval 90 s, we refresh by UPDATE'
 need alice 'refresh #1 sent by UPDATE'; need alice 'refresh answered 200'
 need bob 'refresh #1 received from peer, answered 200'
 need alice "hanging up after $CALL_S s"; need alice 'BYE answered 200'
+need bob 'registered: 200 .*expires in 60 s'
+need bob 'registration refreshed: 200'      # nua, before the 60 s ran out
 need alice 'unregistered: 200'; need bob 'unregistered: 200'
 never alice 'alice-pw'; never bob 'bob-pw'
 exit_is alice 0; exit_is bob 0
