@@ -424,6 +424,20 @@ case_local_503() {
     fi
 }
 
+# a registrar nobody runs: nta makes up 503, the registration fails, exit 7
+case_register_unreachable() {
+    next_port; local dead=$NEXT_PORT
+    next_port
+    ua RG 20 -b "sip:127.0.0.1:$NEXT_PORT" -u alice --password pw \
+        -R "sip:127.0.0.1:$dead;transport=tcp" listen
+    if ended RG 10 && [ "$RC" = 7 ] &&
+       grep -q 'registration failed: 503 .*made up locally by the SIP stack' "$log_dir/RG.log" &&
+       ! grep -q '[^-]pw' "$log_dir/RG.log"; then
+        ok register-unreachable
+    else ko register-unreachable "RG exit ${RC:-still running}, expected 7 and 'made up locally'"
+    fi
+}
+
 # ;transport=tcp without angle brackets: the callee sees TCP
 case_transport_tcp() {
     next_port; local pa=$NEXT_PORT
@@ -615,6 +629,7 @@ case_quit_idle
 case_lifetime
 case_bad_urls
 case_local_503
+case_register_unreachable
 case_transport_tcp
 case_no_timer
 case_407
