@@ -32,9 +32,17 @@ apt-get install -q -y --no-install-recommends \
     clang libclang-rt-14-dev doxygen
 # nst's Debian packages (make deb, make check-deb).
 apt-get install -q -y --no-install-recommends debhelper lintian
+# nst-cli --media: RTP with oRTP
+apt-get install -q -y --no-install-recommends libortp-dev
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli
+# make check-kamailio: Debian's Kamailio (its base package carries the
+# modules the test uses: auth, auth_db, db_text, registrar, usrloc, rr,
+# dialog, sst).
+apt-get install -q -y --no-install-recommends kamailio
+# make check-cli makes its own CA for the TLS cases
+apt-get install -q -y --no-install-recommends openssl
 # make check-gnome-calls: GNOME Calls' build dependencies (its source comes
 # at test time with 'apt-get source', through the deb-src entry above; about
 # 280 packages), meson and ninja, and a virtual X server for its GTK tests.

@@ -25,6 +25,7 @@ run check-interop
 run check-cli
 run check-interop-linphone
 run check-gnome-calls
+run check-kamailio
 run check-valgrind
 run check-asan
 run check-fuzz
@@ -35,5 +36,5 @@ echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
     "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
     "$out"/check-interop-linphone.out "$out"/check-gnome-calls.out \
-    "$out"/check-fuzz.out "$out"/check-deb.out || status=1
+    "$out"/check-kamailio.out "$out"/check-fuzz.out "$out"/check-deb.out || status=1
 exit $status

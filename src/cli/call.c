@@ -6,11 +6,13 @@
 
 #include "cli.h"
 
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/soa_tag.h>
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/time.h>
@@ -38,10 +40,17 @@ void cli_say(cli_t const *cli, char const *fmt, ...)
   fflush(stdout);
 }
 
-/* Our SDP: sendrecv, or sendonly while we hold the call. */
+/* Our SDP: sendrecv, or sendonly while we hold the call; with --media,
+ * on the port of our RTP session. */
 char const *cli_sdp(cli_t const *cli)
 {
-  return cli->held ? CLI_SDP_HOLD : CLI_SDP;
+  cli_t *c = (cli_t *)cli;
+
+  if (cli->rtp == NULL)
+    return cli->held ? CLI_SDP_HOLD : CLI_SDP;
+  snprintf(c->sdp, sizeof c->sdp, "v=0\r\nm=audio %d RTP/AVP 0 8\r\n%s", cli->rtp_port,
+           cli->held ? "a=sendonly\r\n" : "");
+  return c->sdp;
 }
 
 void cli_set_end(cli_t *cli, cli_end_t why)
@@ -50,19 +59,108 @@ void cli_set_end(cli_t *cli, cli_end_t why)
     cli->end = why;
 }
 
+static void stop_due(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+  cli_t *cli = (cli_t *)arg;
+  (void)magic, (void)t;
+  cli_say(cli, "unregister: no answer in 5 s, exiting anyway");
+  cli_shutdown(cli);
+}
+
+/* Exit: remove the registration first (5 s at most), then stop nua. */
 void cli_stop(cli_t *cli)
 {
   if (cli->shutting_down)
     return;
   cli->shutting_down = 1;
+  if (cli->reg && cli->registered) {
+    cli_say(cli, "unregistering");
+    nua_unregister(cli->reg, TAG_END());
+    su_timer_set_interval(cli->stop_timer, stop_due, (su_timer_arg_t *)cli, 5000);
+  }
+  else
+    cli_shutdown(cli);
+}
+
+void cli_shutdown(cli_t *cli)
+{
+  if (cli->nua_stopping)
+    return;
+  cli->nua_stopping = 1;
+  su_timer_reset(cli->stop_timer);
   nua_shutdown(cli->nua);
 }
 
-void cli_place_call(cli_t *cli)
+/* Place the call; -1 (said) if it could not be sent. */
+int cli_place_call(cli_t *cli)
 {
-  cli->call = nua_handle(cli->nua, NULL, SIPTAG_TO_STR(cli->set->target), TAG_END());
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  char const *why = NULL;
+  sip_to_t *to = cli_target_to(home, cli->set->target, &why);
+
   cli->outgoing = 1;
-  nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
+  if (to)
+    cli->call = nua_handle(cli->nua, NULL, SIPTAG_TO(to), TAG_END());
+  su_home_deinit(home);
+  if (cli->call == NULL) {
+    cli_say(cli, "call failed: cannot make a call to '%s' (%s)", cli->set->target,
+            why ? why : "nua_handle() failed");
+    cli_set_end(cli, CLI_END_FAILED);
+    return -1;
+  }
+  /* -T: a UA without the extension does not list "timer" in Supported
+   * (RFC 4028 7.1), so no proxy or peer can make us refresh (sections 8
+   * and 9 then have the UAS refresh, without Require: timer). */
+  if (nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)),
+                 TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR("100rel")),
+                 TAG_END()) < 0) {
+    cli_say(cli, "call failed: nst_invite() refused to send the INVITE "
+            "(NST_DEBUG=3 says why)");
+    cli_set_end(cli, CLI_END_FAILED);
+    nst_handle_destroy(cli->nst, cli->call);
+    cli->call = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Who said a response: the address it came from (and its Server or
+ * User-Agent), or, when no message came from the network (nta and nua make
+ * up 408 and 503 for timeouts and transport errors, with our own Via and
+ * no source address), that the stack made it up locally. */
+void cli_who_said(cli_t const *cli, char *buf, size_t size, int status, sip_t const *sip)
+{
+  msg_t *msg = nua_current_request(cli->nua);
+  su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+  char host[64] = "";
+  char const *product = NULL;
+
+  if (ai && ai->ai_addrlen && ai->ai_addr)
+    su_inet_ntop(ai->ai_family, SU_ADDR((su_sockaddr_t *)ai->ai_addr), host, sizeof host);
+  if (sip == NULL || host[0] == '\0') {
+    snprintf(buf, size, "made up locally by the SIP stack: %s",
+             status == 408 ? "no answer came (transaction timeout)" :
+             status == 503 ? "the next hop could not be reached (transport error)" :
+             "no response came from the network");
+    return;
+  }
+  if (sip->sip_server)
+    product = sip->sip_server->g_string;
+  else if (sip->sip_user_agent)
+    product = sip->sip_user_agent->g_string;
+  snprintf(buf, size, "said by %s%s:%u%s%s%s", ai->ai_family == AF_INET6 ? "[" : "", host,
+           ntohs(((su_sockaddr_t *)ai->ai_addr)->su_port), ai->ai_family == AF_INET6 ? "]" : "",
+           product ? ", " : "", product ? product : "");
+}
+
+/* The call is over without a BYE (a final failure to our INVITE): nua
+ * reports no "terminated" state after 401/407, so end here. */
+static void end_failed_call(cli_t *cli)
+{
+  cli_say(cli, "call ended (call failed)");
+  nst_handle_destroy(cli->nst, cli->call);
+  cli->call = NULL;
+  cli_stop(cli);
 }
 
 static void hangup_due(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
@@ -107,12 +205,22 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
             nst_method_name(info->ni_method));
     return;
   case nst_ev_refresh_answered:
+    cli->call_auth_tries = 0;
     cli_say(cli, "refresh answered %d %s", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "");
     break;
   case nst_ev_refresh_failed:
     cli_say(cli, "refresh failed: %d %s", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "");
+    if (info->ni_status == 401 || info->ni_status == 407) {
+      /* We are inside nua's callback for the response: its message is the
+       * current one. nua sends the refresh again once answered; nst sends
+       * the next one with the credentials nua keeps. */
+      msg_t *msg = nua_current_request(cli->nua);
+      cli_authenticate(cli, nh, "refresh", info->ni_status, info->ni_phrase,
+                       msg ? sip_object(msg) : NULL, &cli->call_auth_tries);
+      return;
+    }
     /* nst reports once it decided: say what really comes next. */
     if (info->ni_status == 422)
       cli_say(cli, "  sending it again now with Session-Expires %u, Min-SE %u",
@@ -223,8 +331,12 @@ char const *cli_audio_name(int audio)
 static void on_incoming_invite(cli_t *cli, nua_handle_t *nh, sip_t const *sip)
 {
   if (cli->call == NULL && !cli->shutting_down) {
+    char what[48];
+    char const *proto = sip && sip->sip_via ? strrchr(sip->sip_via->v_protocol, '/') : NULL;
+
     cli->call = nh;
-    describe_timer_headers(cli, "incoming INVITE", sip);
+    snprintf(what, sizeof what, "incoming INVITE over %s", proto ? proto + 1 : "?");
+    describe_timer_headers(cli, what, sip);
     cli_say(cli, "answering 200 OK");
     nst_respond(cli->nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
   }
@@ -241,16 +353,28 @@ static void on_invite_response(cli_t *cli, int status, char const *phrase, sip_t
   if (status < 200)
     return;
   if (!cli->answered && cli->outgoing) {     /* the initial INVITE */
+    if ((status == 401 || status == 407) &&
+        cli_authenticate(cli, cli->call, "call", status, phrase, sip, &cli->call_auth_tries))
+      return;
     if (status >= 300) {
-      cli_say(cli, "call failed: %03d %s", status, phrase);
+      char who[160];
+      cli_who_said(cli, who, sizeof who, status, sip);
+      cli_say(cli, "call failed: %03d %s (%s)", status, phrase, who);
       cli_set_end(cli, CLI_END_FAILED);
+      end_failed_call(cli);
     }
     else {
+      cli->call_auth_tries = 0;
       cli_say(cli, "call answered: %03d %s", status, phrase);
       describe_timer_headers(cli, "  its 2xx", sip);
     }
     return;
   }
+  if ((status == 401 || status == 407) &&
+      cli_authenticate(cli, cli->call, "re-INVITE", status, phrase, sip, &cli->call_auth_tries))
+    return;
+  if (status < 300)
+    cli->call_auth_tries = 0;
   cli_say(cli, "%s%sre-INVITE answered %03d %s%s", cli->pending ? cli->pending : "",
           cli->pending ? ": " : "", status, phrase, sdp_direction(sip));
   cli->pending = NULL;
@@ -278,6 +402,7 @@ static char const *end_text(cli_end_t end)
   case CLI_END_EXPIRED: return " (session expired)";
   case CLI_END_LIFETIME: return " (call lifetime over)";
   case CLI_END_FAILED: return " (call failed)";
+  case CLI_END_REGISTER: return " (registration failed)";
   default: return "";
   }
 }
@@ -285,10 +410,18 @@ static char const *end_text(cli_end_t end)
 static void on_state(cli_t *cli, nua_handle_t *nh, tagi_t const *tags)
 {
   int state = -1, audio = -99;
+  char const *remote_sdp = NULL;
 
-  tl_gets(tags, NUTAG_CALLSTATE_REF(state), SOATAG_ACTIVE_AUDIO_REF(audio), TAG_END());
+  tl_gets(tags, NUTAG_CALLSTATE_REF(state), SOATAG_ACTIVE_AUDIO_REF(audio),
+          SOATAG_REMOTE_SDP_STR_REF(remote_sdp), TAG_END());
   if (nh != cli->call)
     return;
+  if (remote_sdp) {
+    g_free(cli->remote_sdp);
+    cli->remote_sdp = g_strdup(remote_sdp);
+    if (cli->answered)
+      cli_media_start(cli, cli->remote_sdp);   /* the peer moved its media */
+  }
   if (state >= 0)
     cli->callstate = state;
   if (audio != -99 && audio != cli->audio && state != nua_callstate_terminated) {
@@ -296,9 +429,12 @@ static void on_state(cli_t *cli, nua_handle_t *nh, tagi_t const *tags)
     if (cli->answered || state == nua_callstate_ready)
       cli_say(cli, "media: audio %s", cli_audio_name(audio));
   }
-  if (state == nua_callstate_ready && !cli->answered)
+  if (state == nua_callstate_ready && !cli->answered) {
     on_call_ready(cli, nh);
+    cli_media_start(cli, cli->remote_sdp);
+  }
   else if (state == nua_callstate_terminated) {
+    cli_media_stop(cli);
     cli_say(cli, "call ended%s", end_text(cli->end));
     nst_handle_destroy(cli->nst, nh);
     cli->call = NULL;
@@ -326,6 +462,9 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     cli_say(cli, "UPDATE from peer answered 200 OK%s", sdp_direction(sip));
     break;
   case nua_r_update:
+    if ((status == 401 || status == 407) &&
+        cli_authenticate(cli, nh, "UPDATE", status, phrase, sip, &cli->call_auth_tries))
+      break;
     if (status >= 200) {
       cli_say(cli, "%s%sUPDATE answered %03d %s", cli->pending ? cli->pending : "",
               cli->pending ? ": " : "", status, phrase);
@@ -340,7 +479,29 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     cli_say(cli, "BYE from peer");
     break;
   case nua_r_bye:
+    if ((status == 401 || status == 407) &&
+        cli_authenticate(cli, nh, "BYE", status, phrase, sip, &cli->call_auth_tries))
+      break;
     cli_say(cli, "BYE answered %03d %s", status, phrase);
+    if ((status == 401 || status == 407) && nh == cli->call) {
+      /* nua waits for credentials and reports no end: end here */
+      cli_say(cli, "call ended%s", end_text(cli->end));
+      nst_handle_destroy(cli->nst, nh);
+      cli->call = NULL;
+      cli_stop(cli);
+    }
+    break;
+  case nua_r_method:
+    /* nst's refresh UPDATE that nst gave up on, sent again by nua: with
+     * our credentials after a challenge */
+    if (status >= 200)
+      cli_say(cli, "refresh UPDATE sent again%s: answered %03d %s",
+              cli->call_auth_tries ? " with credentials" : "", status, phrase);
+    break;
+  case nua_r_register:
+  case nua_r_unregister:
+    if (nh == cli->reg)
+      cli_on_register(cli, event == nua_r_unregister, status, phrase, sip);
     break;
   case nua_i_cancel:
     cli_say(cli, "CANCEL from peer");

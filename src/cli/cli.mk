@@ -2,9 +2,10 @@
 # ---------------------------------------------------------------- CLI
 bin_PROGRAMS = src/nst-cli
 src_nst_cli_SOURCES = src/cli/nst-cli.c src/cli/cli.h src/cli/options.c \
-	src/cli/call.c src/cli/commands.c
-src_nst_cli_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_GLIB_CFLAGS)
-src_nst_cli_LDADD = src/libnst.la $(SOFIA_GLIB_LIBS) $(SOFIA_LIBS) $(GLIB_LIBS)
+	src/cli/call.c src/cli/commands.c src/cli/account.c \
+	src/cli/tls.c src/cli/media.c
+src_nst_cli_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_GLIB_CFLAGS) $(ORTP_CFLAGS)
+src_nst_cli_LDADD = src/libnst.la $(SOFIA_GLIB_LIBS) $(SOFIA_LIBS) $(GLIB_LIBS) $(ORTP_LIBS)
 
 dist_man1_MANS = doc/nst-cli.1
 
@@ -14,6 +15,7 @@ dist_man1_MANS = doc/nst-cli.1
 CLI_PORT_BASE = 26000
 CLI_LOGDIR = $(abs_top_builddir)/tests/cli/logs
 dist_noinst_SCRIPTS += tests/cli/run.sh
+EXTRA_DIST += tests/cli/scenarios/uas-407.xml tests/cli/scenarios/uas-silent.xml
 
 check-cli: src/nst-cli$(EXEEXT)
 	@$(MKDIR_P) tests/cli

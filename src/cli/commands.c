@@ -12,8 +12,8 @@
 
 #include <sofia-sip/soa_tag.h>
 
-#include <errno.h>
-#include <fcntl.h>
+#include <glib-unix.h>
+
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,11 +97,29 @@ static void cmd_bye(cli_t *cli, char const *arg)
     hang_up(cli, "bye");
 }
 
+/* A CANCEL waits for a provisional response that may never come, and a
+ * BYE to a dead peer for 32 s: quit does not wait that long. */
+static void quit_due(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+  cli_t *cli = (cli_t *)arg;
+
+  (void)magic, (void)t;
+  cli_say(cli, "quit: the call did not end within 5 s of our %s: exiting anyway",
+          cli->outgoing && !cli->answered ? "CANCEL" : "BYE");
+  if (cli->call) {
+    nst_handle_destroy(cli->nst, cli->call);
+    cli->call = NULL;
+  }
+  cli_stop(cli);
+}
+
 static void cmd_quit(cli_t *cli, char const *arg)
 {
   (void)arg;
-  if (cli->call && !cli->bye_sent && cli->end == CLI_END_NONE)
+  if (cli->call && !cli->bye_sent && cli->end == CLI_END_NONE) {
     hang_up(cli, "quit");       /* the end of the call stops the program */
+    su_timer_set_interval(cli->stop_timer, quit_due, (su_timer_arg_t *)cli, 5000);
+  }
   else if (cli->call)
     cli_say(cli, "quit: waiting for the call to end");
   else {
@@ -112,16 +130,14 @@ static void cmd_quit(cli_t *cli, char const *arg)
 
 static void cmd_lifetime(cli_t *cli, char const *arg)
 {
-  char *end;
-  unsigned long s = strtoul(arg, &end, 10);
-  unsigned granted = 0;
+  unsigned s, granted = 0;
   nst_lifetime_t r;
 
-  if (*arg < '0' || *arg > '9' || *end != '\0' || s > 0xffffffffUL) {
+  if (cli_parse_seconds(arg, &s) < 0) {
     cli_say(cli, "error: lifetime: seconds expected (0: no limit)");
     return;
   }
-  r = nst_set_lifetime(cli->nst, cli->call, (unsigned)s, &granted);
+  r = nst_set_lifetime(cli->nst, cli->call, s, &granted);
   cli_say(cli, "call lifetime %s: %u s", nst_lifetime_name(r), granted);
 }
 
@@ -180,8 +196,6 @@ static void status_timer(cli_t *cli)
 
 static void cmd_status(cli_t *cli, char const *arg)
 {
-  nst_stats_t st[1];
-
   (void)arg;
   if (cli->call == NULL)
     cli_say(cli, "status: no call%s", cli->set->target ? "" : " (listening)");
@@ -193,9 +207,17 @@ static void cmd_status(cli_t *cli, char const *arg)
             cli->end != CLI_END_NONE ? ", ending" : "");
     status_timer(cli);
   }
+  cli_say_counters(cli, "status");
+}
+
+/* nst's counters, one line: "WHAT: counters: ..." */
+void cli_say_counters(cli_t *cli, char const *what)
+{
+  nst_stats_t st[1];
+
   if (nst_get_stats(cli->nst, st) == 0)
-    cli_say(cli, "status: counters: refreshes sent %lu, received %lu, refresh failures %lu, "
-            "422 sent %lu, 422 received %lu, expiries %lu, lifetime ends %lu",
+    cli_say(cli, "%s: counters: refreshes sent %lu, received %lu, refresh failures %lu, "
+            "422 sent %lu, 422 received %lu, expiries %lu, lifetime ends %lu", what,
             st->ns_refreshes_sent, st->ns_refreshes_received, st->ns_refresh_failures,
             st->ns_422_sent, st->ns_422_received, st->ns_expiries, st->ns_lifetime_ends);
 }
@@ -276,63 +298,42 @@ void cli_command(cli_t *cli, char *line)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Reading stdin */
+/* Reading stdin: a GIOChannel gives whole lines (and the last one without
+ * a newline at the end of input). */
 
-static void run_lines(cli_t *cli)
+static gboolean on_stdin(GIOChannel *ch, GIOCondition cond, gpointer arg)
 {
-  char *nl;
+  cli_t *cli = arg;
+  GIOStatus st = G_IO_STATUS_NORMAL;
+  GError *error = NULL;
+  char *line = NULL;
 
-  while ((nl = memchr(cli->in_buf, '\n', cli->in_len)) != NULL) {
-    size_t n = (size_t)(nl - cli->in_buf) + 1;
-    char line[sizeof cli->in_buf];
-
-    memcpy(line, cli->in_buf, n - 1);
-    line[n - 1] = '\0';
-    memmove(cli->in_buf, cli->in_buf + n, cli->in_len - n);
-    cli->in_len -= n;
-    if (cli->in_overflow)
-      cli->in_overflow = 0;   /* the tail of a line too long: dropped */
-    else
-      cli_command(cli, line);
+  (void)cond;
+  /* Read every line the channel holds: one readiness of the fd may bring
+   * several, and the channel buffers what it read. */
+  while (cli->in_channel &&
+         (st = g_io_channel_read_line(ch, &line, NULL, NULL, &error)) == G_IO_STATUS_NORMAL) {
+    cli_command(cli, line);
+    g_free(line);
+    line = NULL;
   }
-  if (cli->in_len == sizeof cli->in_buf - 1) {
-    cli_say(cli, "error: command line too long, ignored");
-    cli->in_len = 0;
-    cli->in_overflow = 1;
+  if (cli->in_channel == NULL || st == G_IO_STATUS_AGAIN)
+    return cli->in_channel != NULL;
+  if (st == G_IO_STATUS_ERROR) {
+    cli_say(cli, "commands: cannot read stdin (%s): no more commands",
+            error ? error->message : "error");
+    g_clear_error(&error);
   }
-}
-
-static int on_stdin(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
-{
-  cli_t *cli = (cli_t *)arg;
-  ssize_t n;
-
-  (void)magic, (void)w;
-  n = read(STDIN_FILENO, cli->in_buf + cli->in_len, sizeof cli->in_buf - 1 - cli->in_len);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN))
-    return 0;
-  if (n <= 0) {
-    if (cli->in_len && !cli->in_overflow) {  /* a last line without newline */
-      cli->in_buf[cli->in_len] = '\0';
-      cli_command(cli, cli->in_buf);
-    }
-    cli->in_len = 0;
-    if (n < 0)
-      cli_say(cli, "commands: cannot read stdin (%s): no more commands", strerror(errno));
-    else
-      cli_say(cli, "commands: end of input, no more commands");
-    cli_commands_stop(cli);
-    return 0;
-  }
-  cli->in_len += (size_t)n;
-  run_lines(cli);
-  return 0;
+  else
+    cli_say(cli, "commands: end of input, no more commands");
+  cli->in_watch = 0;    /* FALSE below removes the watch */
+  cli_commands_stop(cli);
+  return FALSE;
 }
 
 /* Read commands from stdin if it is a terminal we may read (not in the
  * background), a pipe or a socket: /dev/null and regular files are "no
- * commands" (epoll cannot wait for them, and a file would run every command
- * at once). */
+ * commands" (a file would run every command at once). */
 void cli_commands_start(cli_t *cli)
 {
   struct stat st;
@@ -347,96 +348,58 @@ void cli_commands_start(cli_t *cli)
   else if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
     return;
 
-  if (su_wait_create(cli->in_wait, STDIN_FILENO, SU_WAIT_IN) < 0)
-    return;
-  if (su_root_register(cli->root, cli->in_wait, on_stdin, (su_wakeup_arg_t *)cli, 0) < 0) {
-    su_wait_destroy(cli->in_wait);
-    cli_say(cli, "commands: cannot wait for stdin, no commands");
-    return;
-  }
-  cli->in_registered = 1;
+  cli->in_channel = g_io_channel_unix_new(STDIN_FILENO);
+  g_io_channel_set_encoding(cli->in_channel, NULL, NULL);   /* bytes, not UTF-8 */
+  g_io_channel_set_flags(cli->in_channel, G_IO_FLAG_NONBLOCK, NULL);
+  cli->in_watch = g_io_add_watch(cli->in_channel, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                 on_stdin, cli);
   cli_say(cli, "commands: reading stdin (type 'help')");
 }
 
 void cli_commands_stop(cli_t *cli)
 {
-  if (!cli->in_registered)
-    return;
-  su_root_unregister(cli->root, cli->in_wait, on_stdin, (su_wakeup_arg_t *)cli);
-  su_wait_destroy(cli->in_wait);
-  cli->in_registered = 0;
+  if (cli->in_watch)
+    g_source_remove(cli->in_watch);
+  cli->in_watch = 0;
+  if (cli->in_channel)
+    g_io_channel_unref(cli->in_channel);
+  cli->in_channel = NULL;
 }
 
 /* ---------------------------------------------------------------------- */
-/* SIGINT/SIGTERM: the first one quits cleanly (through a pipe to the
- * su_root), a second one ends the program at once. */
+/* SIGINT/SIGTERM: the first one quits cleanly (hang up, then exit), a
+ * second one ends the program at once. */
 
-static int sig_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t sig_count;
-
-static void on_signal(int sig)
+static gboolean on_signal(gpointer arg, int sig)
 {
-  unsigned char c = (unsigned char)sig;
-  int saved = errno;
+  cli_t *cli = arg;
 
-  if (sig_count++ > 0) {
-    signal(sig, SIG_DFL);
-    raise(sig);
+  if (cli->sig_count++ > 0) {
+    cli_say(cli, "got %s again: exiting now", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    exit(CLI_EXIT_HUNGUP);
   }
-  if (write(sig_pipe[1], &c, 1) < 0) {
-    /* nothing to do: the pipe is full, a quit is on its way */
-  }
-  errno = saved;
+  cli_say(cli, "got %s: quitting (again to end at once)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (!cli->shutting_down)
+    cmd_quit(cli, "");
+  return G_SOURCE_CONTINUE;
 }
 
-static int on_signal_pipe(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
-{
-  cli_t *cli = (cli_t *)arg;
-  unsigned char c = 0;
-
-  (void)magic, (void)w;
-  if (read(sig_pipe[0], &c, 1) == 1) {
-    cli_say(cli, "got %s: quitting (again to end at once)", c == SIGINT ? "SIGINT" : "SIGTERM");
-    if (!cli->shutting_down)
-      cmd_quit(cli, "");
-  }
-  return 0;
-}
+static gboolean on_sigint(gpointer arg) { return on_signal(arg, SIGINT); }
+static gboolean on_sigterm(gpointer arg) { return on_signal(arg, SIGTERM); }
 
 int cli_signals_start(cli_t *cli)
 {
-  struct sigaction sa;
-
-  if (pipe(sig_pipe) < 0)
-    return -1;
-  fcntl(sig_pipe[0], F_SETFD, FD_CLOEXEC);
-  fcntl(sig_pipe[1], F_SETFD, FD_CLOEXEC);
-  fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
-  if (su_wait_create(cli->sig_wait, sig_pipe[0], SU_WAIT_IN) < 0 ||
-      su_root_register(cli->root, cli->sig_wait, on_signal_pipe,
-                       (su_wakeup_arg_t *)cli, 0) < 0) {
-    close(sig_pipe[0]), close(sig_pipe[1]);
-    sig_pipe[0] = sig_pipe[1] = -1;
-    return -1;
-  }
-  cli->sig_registered = 1;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  return 0;
+  cli->sig_source[0] = g_unix_signal_add(SIGINT, on_sigint, cli);
+  cli->sig_source[1] = g_unix_signal_add(SIGTERM, on_sigterm, cli);
+  return cli->sig_source[0] && cli->sig_source[1] ? 0 : -1;
 }
 
 void cli_signals_stop(cli_t *cli)
 {
-  if (!cli->sig_registered)
-    return;
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  su_root_unregister(cli->root, cli->sig_wait, on_signal_pipe, (su_wakeup_arg_t *)cli);
-  su_wait_destroy(cli->sig_wait);
-  close(sig_pipe[0]), close(sig_pipe[1]);
-  sig_pipe[0] = sig_pipe[1] = -1;
-  cli->sig_registered = 0;
+  size_t i;
+
+  for (i = 0; i < 2; i++)
+    if (cli->sig_source[i])
+      g_source_remove(cli->sig_source[i]);
+  cli->sig_source[0] = cli->sig_source[1] = 0;
 }

@@ -21,6 +21,7 @@
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/url.h>
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,46 +38,77 @@ static char const *media_host_of(su_home_t *home, char const *bind)
   return url->url_host;
 }
 
+/* nst-cli always runs on a GLib main loop (su_glib): stdin lines come
+ * from a GIOChannel and signals from g_unix_signal_add(), both GSources of
+ * the default context the su_root is attached to. */
+static void discard_log(void *stream, char const *fmt, va_list ap)
+{
+  (void)stream, (void)fmt, (void)ap;
+}
+
 static int create_root(cli_t *cli)
 {
-  if (cli->set->use_glib) {
-    cli->root = su_glib_root_create(NULL);
-    if (cli->root) {
-      GSource *source = su_glib_root_gsource(cli->root);
-      g_source_attach(source, g_main_context_default());
-      cli->loop = g_main_loop_new(g_main_context_default(), FALSE);
-    }
+  /* su_glib_root_create() logs a line of its own ("su_source_port_create()
+   * returns ...") at the default level: nothing a user needs. */
+  su_logger_f *logger = su_log_default->log_logger;
+  void *stream = su_log_default->log_stream;
+
+  su_log_redirect(su_log_default, discard_log, NULL);
+  cli->root = su_glib_root_create(NULL);
+  su_log_redirect(su_log_default, logger, stream);
+  if (cli->root) {
+    GSource *source = su_glib_root_gsource(cli->root);
+    g_source_attach(source, g_main_context_default());
+    cli->loop = g_main_loop_new(g_main_context_default(), FALSE);
   }
-  else
-    cli->root = su_root_create(NULL);
   return cli->root ? 0 : -1;
 }
 
-static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *tags)
+/* What Sofia's stack logs while it starts (e.g. nta's "bind(...): Address
+ * already in use"): kept to say why nst_create() failed. */
+static void keep_startup_log(void *stream, char const *fmt, va_list ap)
 {
+  cli_t *cli = stream;
+  size_t n = strlen(cli->startup_log);
+  va_list copy;
+
+  va_copy(copy, ap);
+  vfprintf(stderr, fmt, copy);
+  va_end(copy);
+  if (n == 0)   /* the first line says why; the rest follow from it */
+    vsnprintf(cli->startup_log, sizeof cli->startup_log, fmt, ap);
+}
+
+static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
+{
+  tagi_t const *tags = cli_account_tags(home, cli->set,
+                                        cli_tls_tags(home, cli->set, nst_tags));
   char const *bind = cli->set->bind;
   char const *media_host = media_host_of(home, bind);
 
+  su_logger_f *logger = su_log_default->log_logger;
+  void *stream = su_log_default->log_stream;
+
+  su_log_redirect(su_log_default, keep_startup_log, cli);
   cli->nst = nst_create(cli->root, cli_on_nua_event, (nua_magic_t *)cli,
                         NUTAG_URL(bind),
                         TAG_IF(media_host, SOATAG_ADDRESS(media_host)),
                         TAG_IF(cli->set->no_update,
                                SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS")),
                         TAG_NEXT(tags));
+  su_log_redirect(su_log_default, logger, stream);
   if (cli->nst == NULL)
     return -1;
   cli->nua = nst_nua(cli->nst);
   nst_set_callback(cli->nst, cli_on_nst_event, cli);
   cli->hangup_timer = su_timer_create(su_root_task(cli->root), 0);
+  cli->stop_timer = su_timer_create(su_root_task(cli->root), 0);
   return 0;
 }
 
 static void run(cli_t *cli)
 {
-  if (cli->loop)
-    g_main_loop_run(cli->loop);
-  else
-    su_root_run(cli->root);
+  g_main_loop_run(cli->loop);
 }
 
 static void destroy(cli_t *cli)
@@ -84,6 +116,10 @@ static void destroy(cli_t *cli)
   cli_commands_stop(cli);
   cli_signals_stop(cli);
   su_timer_destroy(cli->hangup_timer);
+  su_timer_destroy(cli->stop_timer);
+  cli_say_counters(cli, "at exit");
+  cli_media_close(cli);
+  g_free(cli->remote_sdp);
   nst_destroy(cli->nst);
   if (cli->loop)
     g_main_loop_unref(cli->loop);
@@ -98,6 +134,7 @@ static int exit_status(cli_t const *cli)
   case CLI_END_LIFETIME: return CLI_EXIT_LIFETIME;
   case CLI_END_FAILED: return CLI_EXIT_FAILED;
   case CLI_END_COMMAND: return CLI_EXIT_HUNGUP;
+  case CLI_END_REGISTER: return CLI_EXIT_REGISTER;
   default: return CLI_EXIT_OK;   /* peer's BYE, --duration, no call */
   }
 }
@@ -114,12 +151,16 @@ int main(int argc, char *argv[])
   memset(cli, 0, sizeof cli);
   set->bind = "sip:127.0.0.1:5060";
   set->name = "nst-cli";
+  set->register_ = -1;
+  set->strings = g_string_chunk_new(256);
 
   if (cli_parse_args(set, argc, argv, &exit_now) < 0)
     return CLI_EXIT_USAGE;
   if (exit_now)
     return CLI_EXIT_OK;
-  if (cli_merge_config(set, home, &tags) < 0) {
+  if (cli_merge_config(set, home, &tags) < 0 ||
+      (set->config && cli_account_read_config(set, set->config) < 0) ||
+      cli_account_check(set) < 0 || cli_tls_prepare(set) < 0) {
     su_home_deinit(home);
     return CLI_EXIT_USAGE;
   }
@@ -129,6 +170,7 @@ int main(int argc, char *argv[])
     if (nst_check_tags(&why, TAG_NEXT(tags)) < 0) {
       fprintf(stderr, "nst-cli: settings refused: %s\n", why);
       su_home_deinit(home);
+      cli_tls_cleanup(set);
       return CLI_EXIT_USAGE;
     }
   }
@@ -142,28 +184,50 @@ int main(int argc, char *argv[])
   if (create_root(cli) < 0) {
     fprintf(stderr, "nst-cli: cannot create su_root\n");
     su_home_deinit(home);
+    cli_tls_cleanup(set);
     return CLI_EXIT_ERROR;
   }
   if (create_nst(cli, home, tags) < 0) {
-    fprintf(stderr, "nst-cli: cannot start a SIP stack on %s "
-            "(address in use?)\n", set->bind);
+    char *nl = strchr(cli->startup_log, '\n');
+    if (nl)
+      *nl = '\0';
+    fprintf(stderr, "nst-cli: cannot start a SIP stack on %s: %s\n", set->bind,
+            cli->startup_log[0] ? cli->startup_log : "nua_create() failed");
     su_home_deinit(home);
     if (cli->loop)
       g_main_loop_unref(cli->loop);
     su_root_destroy(cli->root);
     su_deinit();
+    cli_tls_cleanup(set);
     return CLI_EXIT_ERROR;
   }
+  {
+    int enabled = 1;
+    tl_gets(tags, NSTTAG_ENABLED_REF(enabled), TAG_END());
+    cli->timers_off = !enabled;
+  }
+  if (set->media && cli_media_open(cli, media_host_of(home, set->bind)) < 0) {
+    destroy(cli);
+    su_home_deinit(home);
+    cli_tls_cleanup(set);
+    return CLI_EXIT_ERROR;
+  }
+  cli->registering = set->registrar && set->register_ != 0;
   cli_describe_settings(cli, tags);
+  cli_account_describe(cli);
   su_home_deinit(home);
 
   if (cli_signals_start(cli) < 0)
     cli_say(cli, "warning: cannot catch SIGINT/SIGTERM");
   cli_commands_start(cli);
-  if (set->target)
-    cli_place_call(cli);
+  if (cli->registering)
+    cli_register_start(cli);     /* the call follows the registration */
+  else if (set->target && cli_place_call(cli) < 0)
+    cli_stop(cli);
 
   run(cli);
   destroy(cli);
+  cli_tls_cleanup(set);
+  g_string_chunk_free(set->strings);
   return exit_status(cli);
 }

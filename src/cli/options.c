@@ -9,6 +9,7 @@
 
 #include "cli.h"
 
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/su_tag_class.h>
 
@@ -52,19 +53,17 @@ static cli_name_t const policy_names[] = {
   { "refresh", nst_peer_refresh }, { "require", nst_peer_require }, { NULL, 0 }
 };
 
-static int parse_seconds(char const *s, unsigned *out)
+int cli_parse_seconds(char const *s, unsigned *out)
 {
-  char *end;
-  unsigned long v;
+  guint64 v;
 
-  if (*s < '0' || *s > '9')
-    return -1;
-  v = strtoul(s, &end, 10);
-  if (*end != '\0' || v > 0xffffffffUL)
+  if (!g_ascii_string_to_unsigned(s, 10, 0, G_MAXUINT, &v, NULL))
     return -1;
   *out = (unsigned)v;
   return 0;
 }
+
+#define parse_seconds cli_parse_seconds
 
 static int parse_name(cli_name_t const *names, char const *s, int *out)
 {
@@ -105,6 +104,42 @@ static int own_no_update(cli_settings_t *set, char const *arg) { (void)arg; set-
 static int own_no_commands(cli_settings_t *set, char const *arg) { (void)arg; set->no_commands = 1; return 0; }
 static int own_duration(cli_settings_t *set, char const *arg) { return parse_seconds(arg, &set->duration); }
 static int own_lifetime(cli_settings_t *set, char const *arg) { return parse_seconds(arg, &set->lifetime); }
+static int own_identity(cli_settings_t *set, char const *arg) { set->identity = arg; return 0; }
+static int own_user(cli_settings_t *set, char const *arg) { set->user = arg; return 0; }
+static int own_display(cli_settings_t *set, char const *arg) { set->display = arg; return 0; }
+static int own_auth_user(cli_settings_t *set, char const *arg) { set->auth_user = arg; return 0; }
+static int own_password(cli_settings_t *set, char const *arg) { set->password = arg; return 0; }
+static int own_realm(cli_settings_t *set, char const *arg) { set->realm = arg; return 0; }
+static int own_registrar(cli_settings_t *set, char const *arg) { set->registrar = arg; return 0; }
+static int own_proxy(cli_settings_t *set, char const *arg) { set->proxy = arg; return 0; }
+static int own_no_register(cli_settings_t *set, char const *arg) { (void)arg; set->register_ = 0; return 0; }
+static int own_reg_expires(cli_settings_t *set, char const *arg)
+{
+  return cli_parse_seconds(arg, &set->reg_expires) == 0 && set->reg_expires > 0 ? 0 : -1;
+}
+
+/* The password comes from a file (its first line), so that it is not in
+ * the process list; --password is there for tests and scripts. */
+static int own_password_file(cli_settings_t *set, char const *arg)
+{
+  char *text = NULL;
+
+  if (!g_file_get_contents(arg, &text, NULL, NULL))
+    return -1;
+  text[strcspn(text, "\r\n")] = '\0';
+  set->password = g_string_chunk_insert(set->strings, text);
+  memset(text, 0, strlen(text));
+  g_free(text);
+  return 0;
+}
+
+static int own_tls_dir(cli_settings_t *set, char const *arg) { set->tls_dir = arg; return 0; }
+static int own_tls_cert(cli_settings_t *set, char const *arg) { set->tls_cert = arg; return 0; }
+static int own_tls_ca(cli_settings_t *set, char const *arg) { set->tls_ca = arg; return 0; }
+static int own_tls_verify(cli_settings_t *set, char const *arg) { (void)arg; set->tls_verify = 1; return 0; }
+
+static int own_media(cli_settings_t *set, char const *arg) { (void)arg; set->media = 1; return 0; }
+
 static int own_help(cli_settings_t *set, char const *arg) { (void)set, (void)arg; cli_usage(stdout); return 1; }
 
 static int own_version(cli_settings_t *set, char const *arg)
@@ -169,9 +204,58 @@ static cli_option_t const options[] = {
   OWN_OPT("name", 'n', "NAME", own_name,
           "label of the output lines (default nst-cli)"),
   OWN_OPT("glib", 'G', NULL, own_glib,
-          "run on a glib main loop (su_glib)"),
+          "accepted for old scripts: nst-cli always runs\n"
+          "on a GLib main loop (su_glib)"),
   OWN_OPT("no-commands", 0, NULL, own_no_commands,
           "do not read commands from stdin"),
+  OWN_OPT("identity", 'i', "ADDR", own_identity,
+          "From of our requests and the registered AOR,\n"
+          "e.g. '\"Alice\" <sip:alice@example.com>'\n"
+          "([proxy_0] reg_identity)"),
+  OWN_OPT("user", 'u', "USER", own_user,
+          "From user (with the registrar's or proxy's host\n"
+          "as domain) and digest user name\n"
+          "([auth_info_0] username)"),
+  OWN_OPT("display", 0, "NAME", own_display, "From display name"),
+  OWN_OPT("auth-user", 0, "USER", own_auth_user,
+          "digest user name, if not USER ([auth_info_0]\n"
+          "userid)"),
+  OWN_OPT("password", 0, "PW", own_password,
+          "digest password ([auth_info_0] passwd); never\n"
+          "printed, but visible in the process list:\n"
+          "prefer --password-file or the file"),
+  OWN_OPT("password-file", 0, "FILE", own_password_file,
+          "digest password: the first line of FILE"),
+  OWN_OPT("realm", 0, "REALM", own_realm,
+          "answer challenges of this realm only (default\n"
+          "any; [auth_info_0] realm)"),
+  OWN_OPT("registrar", 'R', "URI", own_registrar,
+          "REGISTER there first, re-register before expiry,\n"
+          "unregister on exit; also the outbound proxy\n"
+          "without --proxy ([proxy_0] reg_proxy)"),
+  OWN_OPT("proxy", 'P', "URI", own_proxy,
+          "outbound proxy for every request\n"
+          "([proxy_0] reg_route)"),
+  OWN_OPT("expires", 0, "S", own_reg_expires,
+          "Expires of the REGISTER (default 3600;\n"
+          "[proxy_0] reg_expires)"),
+  OWN_OPT("no-register", 0, NULL, own_no_register,
+          "do not register, even with a registrar\n"
+          "([proxy_0] reg_sendregister=0)"),
+  OWN_OPT("cert", 0, "FILE", own_tls_cert,
+          "TLS: our private key and certificate (PEM, one\n"
+          "file) for sips: and ;transport=tls"),
+  OWN_OPT("ca", 0, "FILE", own_tls_ca,
+          "TLS: the CA certificates we trust (PEM)"),
+  OWN_OPT("tls-dir", 0, "DIR", own_tls_dir,
+          "TLS: a directory with agent.pem (key and\n"
+          "certificate) and cafile.pem (CAs), Sofia's layout"),
+  OWN_OPT("tls-verify", 0, NULL, own_tls_verify,
+          "TLS: the peer's certificate must be signed by\n"
+          "one of our CAs (default: not checked)"),
+  OWN_OPT("media", 0, NULL, own_media,
+          "send and receive RTP (PCMU silence, oRTP) for\n"
+          "the length of the call; count the packets"),
   OWN_OPT("config", 'c', "FILE", own_config,
           "liblinphone-style file, section [sip]:\n"
           "session_expires_enabled, session_expires_value,\n"
@@ -179,9 +263,9 @@ static cli_option_t const options[] = {
           "session_expires_refresher_value (0 auto, 1 uas,\n"
           "2 uac), nst_refresh_method, nst_refresh_sdp,\n"
           "nst_peer_without_timer, nst_expiry_warning,\n"
-          "nst_lifetime_max, nst_refresh_batch; options\n"
-          "given on the command\n"
-          "line win"),
+          "nst_lifetime_max, nst_refresh_batch; the\n"
+          "account from [proxy_0] and [auth_info_0];\n"
+          "options given on the command line win"),
   OWN_OPT("help", 'h', NULL, own_help, "this text"),
   OWN_OPT("version", 'V', NULL, own_version, "the version"),
 };
@@ -243,13 +327,17 @@ void cli_usage(FILE *f)
     "Exit status:\n"
     "  0  the call ended normally: the peer hung up, --duration ran out, the\n"
     "     call ended after a failed refresh, or there was no call\n"
-    "  1  error: cannot start (bind failed)\n"
+    "  1  error: cannot start (the SIP stack could not bind; its reason\n"
+    "     is printed)\n"
     "  2  usage: bad option, argument or configuration file, or settings\n"
     "     nst refuses (nst_check_tags())\n"
     "  3  the session expired: no refresh came, nst sent BYE\n"
-    "  4  the call failed or was rejected\n"
+    "  4  the call failed or was rejected (the line says the status and who\n"
+    "     said it: the address it came from, or the SIP stack itself when\n"
+    "     no response came)\n"
     "  5  we hung up by command (bye, quit, SIGINT/SIGTERM)\n"
     "  6  the call lifetime ran out (--lifetime, lifetime): nst sent BYE\n"
+    "  7  the registration failed (refused, wrong credentials, no answer)\n"
     "\n"
     "Logging: NST_DEBUG=0..9 (nst), SOFIA_DEBUG=0..9 (Sofia-SIP).\n"
     "See nst-cli(1).\n");
@@ -322,6 +410,70 @@ static int parse_operands(cli_settings_t *set, int argc, char *argv[], int i)
   return 0;
 }
 
+/* The transports a SIP URL's ;transport= may name (RFC 3261 19.1.1, and
+ * what Sofia's tport offers). */
+static int known_transport(char const *t)
+{
+  return g_ascii_strcasecmp(t, "udp") == 0 || g_ascii_strcasecmp(t, "tcp") == 0 ||
+         g_ascii_strcasecmp(t, "tls") == 0 || g_ascii_strcasecmp(t, "sctp") == 0;
+}
+
+/* A sip: or sips: URL with a host and, if any, a transport we know.
+ * Returns NULL, or what is wrong. */
+static char const *check_sip_url(url_t const *url)
+{
+  char transport[16];
+
+  if (url == NULL)
+    return "not a URL";
+  if (url->url_type != url_sip && url->url_type != url_sips)
+    return "not a sip: or sips: URL";
+  if (url->url_host == NULL || url->url_host[0] == '\0')
+    return "no host";
+  if (url_param(url->url_params, "transport", transport, sizeof transport) &&
+      !known_transport(transport))
+    return "unknown transport (udp, tcp, tls or sctp)";
+  return NULL;
+}
+
+/* The target as a To header: the whole operand is the URI (so that
+ * ";transport=tcp" stays a URI parameter), unless it is written as a
+ * name-addr ("Name <sip:...>"). NULL if it is neither. */
+sip_to_t *cli_target_to(su_home_t *home, char const *target, char const **why)
+{
+  sip_to_t *to;
+
+  if (strchr(target, '<'))
+    to = sip_to_make(home, target);
+  else {
+    url_t *url = url_make(home, target);
+    to = url ? sip_to_create(home, (url_string_t *)url) : NULL;
+  }
+  *why = to ? check_sip_url(to->a_url) : "not a SIP URI";
+  return *why ? NULL : to;
+}
+
+/* The local URL and the target, checked before anything starts. */
+static int check_urls(cli_settings_t const *set)
+{
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  char const *why = check_sip_url(url_make(home, set->bind));
+  int ok = 1;
+
+  if (why) {
+    fprintf(stderr, "nst-cli: --bind '%s': %s (sip:HOST[:PORT][;transport=T] expected)\n",
+            set->bind, why);
+    ok = 0;
+  }
+  if (ok && set->target && cli_target_to(home, set->target, &why) == NULL) {
+    fprintf(stderr, "nst-cli: call '%s': %s (sip:USER@HOST[:PORT][;transport=T] "
+            "expected)\n", set->target, why);
+    ok = 0;
+  }
+  su_home_deinit(home);
+  return ok ? 0 : -1;
+}
+
 /* Parse the command line into @a set. Returns 0, or -1 on a usage error
  * (reported); *exit_now is set when the program is done (--help). */
 int cli_parse_args(cli_settings_t *set, int argc, char *argv[], int *exit_now)
@@ -363,7 +515,9 @@ int cli_parse_args(cli_settings_t *set, int argc, char *argv[], int *exit_now)
       return 0;
     }
   }
-  return parse_operands(set, argc, argv, optind);
+  if (parse_operands(set, argc, argv, optind) < 0)
+    return -1;
+  return check_urls(set);
 }
 
 /* ---------------------------------------------------------------------- */

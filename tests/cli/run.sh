@@ -11,11 +11,17 @@
 # --lifetime, --glib, and the expiry exit status against SIPp as a peer
 # that answers and goes silent (the scenario of the interop case
 # callee-silent-peer, tests/interop/scenarios/callee-silent-peer.xml).
+# Failures and who said them: --bind and call targets that are not SIP
+# URIs, a port in use (nta's reason), a 503 that nta made up, a proxy's
+# 407 without credentials (SIPp, scenarios/uas-407.xml: exit 4 at once),
+# -T against a callee that would impose a timer. Transports: TCP as
+# written in the target, TLS with a CA made here by openssl (verified both
+# ways; a peer signed by another CA fails), IPv6; --media (RTP both ways).
 #
 # Prints one line per case, "PASS name" or "FAIL name: reason (logs: DIR)",
 # then "N passed, M failed"; exits 1 if any case failed. About 70 s: the
 # expiry case needs real time (BYE 60 s after the answer) and runs beside
-# the others.
+# the others; the untrusted TLS peer waits 32 s for its 408 beside it.
 #
 # usage: run.sh [-c NST_CLI] [-o LOG_DIR] [-p BASE_PORT] [-s SCENARIO_DIR]
 # The same settings from the environment: NST_CLI, CLI_LOGDIR,
@@ -203,7 +209,12 @@ case_usage() {
     for args in "--bogus listen" "-e abc listen" "-e 60 listen" "-m 30 listen" \
                 "-r sometimes listen" "" "dance" "call" "listen extra" \
                 "-c /nonexistent/nst.conf listen" "-w 70 listen" \
-                "-m 300 -e 300 -w 268 listen"; do
+                "-m 300 -e 300 -w 268 listen" "-b notaurl listen" \
+                "-b sip: listen" "call not-a-uri" "-e 1x listen" \
+                "call sip:a@127.0.0.1;transport=foo" \
+                "-R sip:127.0.0.1 listen" "--expires 0 listen" \
+                "--password-file /nonexistent listen" "-P notauri listen" \
+                "--password pw listen"; do
         # shellcheck disable=SC2086
         timeout 5 "$nst_cli" $args > /dev/null 2>&1 < /dev/null; rc=$?
         [ $rc = 2 ] || bad="$bad '$args'->$rc"
@@ -283,7 +294,8 @@ case_call() {
     # a second caller while A is busy: 486, exit status 4
     next_port
     ua C 20 -b "sip:127.0.0.1:$NEXT_PORT" -e 90 call "sip:a@127.0.0.1:$PORT_A"
-    if ended C 10 && [ "$RC" = 4 ] && grep -q 'call failed: 486' "$log_dir/C.log"; then
+    if ended C 10 && [ "$RC" = 4 ] &&
+       grep -q "call failed: 486 Busy Here (said by 127.0.0.1:$PORT_A" "$log_dir/C.log"; then
         ok call-rejected
     else
         ko call-rejected "C exit ${RC:-still running}, expected 4 after 486"
@@ -378,20 +390,254 @@ case_lifetime() {
 case_422_printed() {
     next_port; local pj=$NEXT_PORT
     next_port; local pk=$NEXT_PORT
-    ua J 20 -b "sip:127.0.0.1:$pj" -e 120 -m 120 -d 2 listen
-    seen J 'commands: reading stdin' 5
-    ua K 20 -b "sip:127.0.0.1:$pk" -e 90 call "sip:j@127.0.0.1:$pj"
+    ua RJ 20 -b "sip:127.0.0.1:$pj" -e 120 -m 120 -d 2 listen
+    seen RJ 'commands: reading stdin' 5
+    ua RK 20 -b "sip:127.0.0.1:$pk" -e 90 call "sip:j@127.0.0.1:$pj"
     local rj rk
-    ended K 15; rk=$RC
-    ended J 15; rj=$RC
+    ended RK 15; rk=$RC
+    ended RJ 15; rj=$RC
     if ! grep -q "rejected the peer's request: 422 Session Interval Too Small (Min-SE: 120)" \
-            "$log_dir/J.log"; then
-        ko rejection-printed "J did not print the 422 it sent with Min-SE: 120"
-    elif ! grep -q 'session timer negotiated: interval 120 s' "$log_dir/K.log"; then
-        ko rejection-printed "K did not negotiate 120 s after the 422"
+            "$log_dir/RJ.log"; then
+        ko rejection-printed "RJ did not print the 422 it sent with Min-SE: 120"
+    elif ! grep -q 'session timer negotiated: interval 120 s' "$log_dir/RK.log"; then
+        ko rejection-printed "RK did not negotiate 120 s after the 422"
     elif [ "$rk" != 0 ] || [ "$rj" != 0 ]; then
-        ko rejection-printed "K exit ${rk:-running}, expected 0; J exit ${rj:-running}, expected 0 (--duration)"
+        ko rejection-printed "RK exit ${rk:-running}, expected 0; RJ exit ${rj:-running}, expected 0 (--duration)"
     else ok rejection-printed
+    fi
+}
+
+# ------------------------------------------------------------------ failures
+# Every failure ends nst-cli with its exit status and a line that says
+# what happened and who said it.
+
+case_bad_urls() {
+    local out rc
+    out=$(timeout 5 "$nst_cli" -b notaurl listen 2>&1 < /dev/null); rc=$?
+    if [ $rc = 2 ] && grep -q "notaurl': not a sip: or sips: URL" <<<"$out" &&
+       ! grep -q 'address in use' <<<"$out"; then ok bind-not-a-url
+    else ko bind-not-a-url "exit $rc: $out"
+    fi
+    out=$(timeout 5 "$nst_cli" -b sip:127.0.0.1:1 call "not a uri" 2>&1 < /dev/null); rc=$?
+    if [ $rc = 2 ] && grep -q "call 'not a uri': not a sip: or sips: URL" <<<"$out"; then
+        ok call-not-a-uri
+    else ko call-not-a-uri "exit $rc: $out"
+    fi
+    # the port is taken: nta's own words
+    next_port
+    ua J 10 -b "sip:127.0.0.1:$NEXT_PORT" listen
+    seen J 'listening on' 5
+    out=$(timeout 5 "$nst_cli" -b "sip:127.0.0.1:$NEXT_PORT" listen 2>&1 < /dev/null); rc=$?
+    say J quit
+    if [ $rc = 1 ] && grep -q "cannot start a SIP stack on sip:127.0.0.1:$NEXT_PORT: nta: bind(.*Address already in use" <<<"$out"; then
+        ok bind-in-use
+    else ko bind-in-use "exit $rc: $out"
+    fi
+}
+
+# nobody listens: nta makes up 503 at once; it must say so
+case_local_503() {
+    next_port; local dead=$NEXT_PORT
+    next_port
+    ua K 20 -b "sip:127.0.0.1:$NEXT_PORT" call "sip:nobody@127.0.0.1:$dead;transport=tcp"
+    if ended K 10 && [ "$RC" = 4 ] &&
+       grep -q 'call failed: 503 .*made up locally by the SIP stack' "$log_dir/K.log"; then
+        ok local-503
+    else ko local-503 "K exit ${RC:-still running}, expected 4 and 'made up locally'"
+    fi
+}
+
+# a registrar nobody runs: nta makes up 503, the registration fails, exit 7
+case_register_unreachable() {
+    next_port; local dead=$NEXT_PORT
+    next_port
+    ua RG 20 -b "sip:127.0.0.1:$NEXT_PORT" -u alice --password pw \
+        -R "sip:127.0.0.1:$dead;transport=tcp" listen
+    if ended RG 10 && [ "$RC" = 7 ] &&
+       grep -q 'registration failed: 503 .*made up locally by the SIP stack' "$log_dir/RG.log" &&
+       ! grep -q '[^-]pw' "$log_dir/RG.log"; then
+        ok register-unreachable
+    else ko register-unreachable "RG exit ${RC:-still running}, expected 7 and 'made up locally'"
+    fi
+}
+
+# ;transport=tcp without angle brackets: the callee sees TCP
+case_transport_tcp() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua L 20 -b "sip:127.0.0.1:$pa" -e 90 listen
+    seen L 'commands: reading stdin' 5
+    ua M 20 -b "sip:127.0.0.1:$pb" -e 90 -d 1 call "sip:l@127.0.0.1:$pa;transport=tcp"
+    ended M 10; local rm=$RC
+    ended L 10
+    if [ "$rm" = 0 ] && grep -q 'incoming INVITE over TCP' "$log_dir/L.log"; then
+        ok transport-tcp-as-written
+    else ko transport-tcp-as-written "M exit ${rm:-running}; L: $(grep 'incoming INVITE' "$log_dir/L.log")"
+    fi
+}
+
+# -T: no "timer" in Supported, so the callee refreshes itself (section 9)
+# and cannot make us refresh
+case_no_timer() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua N 20 -b "sip:127.0.0.1:$pa" -e 90 -r uac listen
+    seen N 'commands: reading stdin' 5
+    ua O 20 -b "sip:127.0.0.1:$pb" -T -d 1 call "sip:n@127.0.0.1:$pa"
+    ended O 10; local ro=$RC
+    ended N 10
+    if [ "$ro" = 0 ] && grep -q 'incoming INVITE over UDP: no session-timer headers' "$log_dir/N.log" &&
+       grep -q 'its 2xx: Session-Expires: 90;refresher=uas' "$log_dir/O.log" &&
+       ! grep -q 'we refresh' "$log_dir/O.log" && ! grep -q 'Require: timer' "$log_dir/O.log"; then
+        ok no-timer-refuses-imposed-timer
+    else ko no-timer-refuses-imposed-timer "O exit ${ro:-running}, or the callee made O refresh"
+    fi
+}
+
+# a proxy's 407 and no credentials: exit 4 at once, naming the 407 and its sender
+case_407() {
+    if ! command -v "$sipp" >/dev/null 2>&1; then ko challenge-407 "sipp not found"; return; fi
+    next_port; local sport=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    (
+        cd "$log_dir" && timeout -k 5 20 "$sipp" -sf "$here/scenarios/uas-407.xml" \
+            -i 127.0.0.1 -p "$sport" -m 1 -nostdin \
+            -trace_err -error_file "$log_dir/P-sipp-errors.log" > "$log_dir/P-sipp.out" 2>&1
+        echo $? > "$log_dir/P-sipp.rc"
+    ) &
+    all_pids="$all_pids $!"
+    sleep 0.5
+    ua P 30 -b "sip:127.0.0.1:$pb" call "sip:p@127.0.0.1:$sport"
+    if ended P 10 && [ "$RC" = 4 ] &&
+       grep -q "call failed: 407 Proxy Authentication Required (said by 127.0.0.1:$sport, sipp-407-proxy" "$log_dir/P.log" &&
+       grep -q 'call ended (call failed)' "$log_dir/P.log"; then
+        ok challenge-407-ends
+    else ko challenge-407-ends "P exit ${RC:-still running after 10 s}, expected 4 and the 407's sender"
+    fi
+}
+
+# SIGTERM while the INVITE has no answer at all: CANCEL cannot go out
+# (no provisional response); nst-cli ends 5 s later, exit status 5
+case_sigterm_unanswered() {
+    if ! command -v "$sipp" >/dev/null 2>&1; then ko sigterm-unanswered "sipp not found"; return; fi
+    next_port; local sport=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    (
+        cd "$log_dir" && timeout -k 5 20 "$sipp" -sf "$here/scenarios/uas-silent.xml" \
+            -i 127.0.0.1 -p "$sport" -m 1 -nostdin > "$log_dir/T-sipp.out" 2>&1
+    ) &
+    all_pids="$all_pids $!"
+    sleep 0.5
+    ua T 30 -b "sip:127.0.0.1:$pb" call "sip:t@127.0.0.1:$sport"
+    seen T 'calling on' 5
+    sleep 1
+    kill -TERM "$(pgrep -f -- "-n T -b sip:127.0.0.1:$pb" | tail -1)" 2>/dev/null
+    if ended T 10 && [ "$RC" = 5 ] && grep -q 'got SIGTERM' "$log_dir/T.log" &&
+       grep -q 'did not end within 5 s of our CANCEL' "$log_dir/T.log"; then
+        ok sigterm-unanswered-ends
+    else ko sigterm-unanswered-ends "T exit ${RC:-still running after 10 s}, expected 5"
+    fi
+}
+
+# ------------------------------------------------------------------ transports
+# A CA and two certificates for 127.0.0.1, made here with openssl
+make_ca() {
+    local d=$log_dir/tls n
+    mkdir -p "$d" || return 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
+        -subj "/CN=nst-cli test CA" >/dev/null 2>&1 || return 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/other.key" -out "$d/other.pem" \
+        -days 2 -subj "/CN=another CA" >/dev/null 2>&1 || return 1
+    printf 'subjectAltName=IP:127.0.0.1\n' > "$d/ext"
+    for n in a b; do
+        openssl req -newkey rsa:2048 -nodes -keyout "$d/$n.key" -out "$d/$n.csr" \
+            -subj "/CN=127.0.0.1" >/dev/null 2>&1 &&
+        openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+            -CAcreateserial -CAserial "$d/ca.srl" -out "$d/$n.crt" -days 2 \
+            -extfile "$d/ext" >/dev/null 2>&1 &&
+        cat "$d/$n.key" "$d/$n.crt" > "$d/$n.pem" || return 1
+    done
+}
+
+# sips: both ways verified by the CA; a caller that trusts another CA
+# cannot set up TLS (Sofia says so) and the call fails (408, made up
+# locally, after 32 s: checked at the end)
+case_tls() {
+    local t=$log_dir/tls
+    if ! command -v openssl >/dev/null 2>&1 || ! make_ca; then
+        ko tls "cannot make the test CA with openssl"; TLS_BAD=""; return
+    fi
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua Q 20 -b "sips:127.0.0.1:$pa" -e 90 --cert "$t/a.pem" --ca "$t/ca.pem" --tls-verify listen
+    seen Q 'commands: reading stdin' 5
+    ua R 20 -b "sips:127.0.0.1:$pb" -e 90 --cert "$t/b.pem" --ca "$t/ca.pem" --tls-verify \
+        -d 1 call "sips:q@127.0.0.1:$pa"
+    ended R 10; local rr=$RC
+    ended Q 10
+    if [ "$rr" = 0 ] && grep -q 'incoming INVITE over TLS' "$log_dir/Q.log" &&
+       grep -q 'BYE answered 200' "$log_dir/R.log"; then
+        ok tls-verified-both-ways
+    else ko tls-verified-both-ways "R exit ${rr:-running}; Q: $(grep 'incoming INVITE' "$log_dir/Q.log")"
+    fi
+    next_port; pa=$NEXT_PORT
+    next_port; pb=$NEXT_PORT
+    ua S 60 -b "sips:127.0.0.1:$pa" -e 90 --cert "$t/a.pem" --ca "$t/ca.pem" listen
+    seen S 'commands: reading stdin' 5
+    ua U 60 -b "sips:127.0.0.1:$pb" -e 90 --cert "$t/b.pem" --ca "$t/other.pem" --tls-verify \
+        call "sips:s@127.0.0.1:$pa"
+    TLS_BAD=1
+}
+
+tls_bad_check() {
+    [ -n "${TLS_BAD:-}" ] || return
+    if ended U 45 && [ "$RC" = 4 ] && grep -q 'TLS setup failed' "$log_dir/U.log" &&
+       grep -q 'call failed: 408 Request Timeout (made up locally by the SIP stack' "$log_dir/U.log" &&
+       ! grep -q 'incoming INVITE' "$log_dir/S.log"; then
+        ok tls-untrusted-peer-fails
+    else ko tls-untrusted-peer-fails "U exit ${RC:-still running}, expected 4 after a failed TLS setup"
+    fi
+    say S quit
+}
+
+case_ipv6() {
+    if ! ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
+        ko ipv6 "no ::1 on lo"; return
+    fi
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua V 20 -b "sip:[::1]:$pa" -e 90 listen
+    seen V 'commands: reading stdin' 5
+    ua W 20 -b "sip:[::1]:$pb" -e 90 -d 1 call "sip:v@[::1]:$pa;transport=tcp"
+    ended W 10; local rw=$RC
+    ended V 10
+    if [ "$rw" = 0 ] && grep -q 'incoming INVITE over TCP' "$log_dir/V.log" &&
+       grep -q 'call answered: 200' "$log_dir/W.log"; then
+        ok ipv6-tcp
+    else ko ipv6-tcp "W exit ${rw:-running}"
+    fi
+}
+
+# --media: RTP both ways with oRTP for the 3 s of the call (150 packets
+# of 20 ms each way; 100 leaves room for a loaded machine)
+case_media() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua Y 20 -b "sip:127.0.0.1:$pa" -e 90 --media listen
+    seen Y 'commands: reading stdin' 5
+    ua Z 20 -b "sip:127.0.0.1:$pb" -e 90 --media -d 3 call "sip:y@127.0.0.1:$pa"
+    ended Z 10; local rz=$RC
+    ended Y 10
+    local line n bad=""
+    for n in Y Z; do
+        line=$(grep 'media: RTP packets sent' "$log_dir/$n.log")
+        set -- $(sed -n 's/.*sent \([0-9]*\), received \([0-9]*\).*/\1 \2/p' <<<"$line")
+        if [ -z "${1:-}" ] || [ "$1" -lt 100 ] || [ "$2" -lt 100 ]; then
+            bad="$bad $n: '${line:-no media line}'"
+        fi
+    done
+    if [ "$rz" = 0 ] && [ -z "$bad" ]; then ok media-rtp-both-ways
+    else ko media-rtp-both-ways "Z exit ${rz:-running};$bad"
     fi
 }
 
@@ -405,6 +651,17 @@ case_quit
 case_quit_idle
 case_lifetime
 case_422_printed
+case_bad_urls
+case_local_503
+case_register_unreachable
+case_transport_tcp
+case_no_timer
+case_407
+case_sigterm_unanswered
+case_tls
+case_ipv6
+case_media
+tls_bad_check
 expiry_check
 
 echo "$pass passed, $fail failed"
