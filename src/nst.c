@@ -63,7 +63,7 @@ static void module_take_nua_params(nst_t *nst, tagi_t const *tags)
   else
     nst->ns_calls.config = cfg;
   if (supported)
-    nst->ns_calls.supported = nst_supported_from_tags(nst->ns_home, supported, NULL);
+    nst->ns_calls.supported = nst_supported_from_tags(nst->ns_home, supported, NULL, 1);
 
   nst->ns_own_set_params++;
   nua_set_params(nst->ns_nua, NST_NUA_PINS(nst->ns_calls.supported), TAG_END());
@@ -213,7 +213,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   if (nst_parser_init(&nst->ns_parser) < 0)
     SU_DEBUG_1(("nst_create: no memory for the parser\n"));
   nst->ns_calls.supported = nst_supported_from_tags(nst->ns_home,
-    sip_supported_make(nst->ns_home, NST_NUA_SUPPORTED), ta_args(ta));
+    sip_supported_make(nst->ns_home, NST_NUA_SUPPORTED), ta_args(ta), 1);
   if (nst->ns_parser.np_mclass && nst->ns_calls.supported) {
     /* nua's own timer tags were translated above and do not reach nua
      * (nst_tags_for_nua()), nor does Supported, which nst keeps. */

@@ -299,7 +299,11 @@ static int call_config_with_tags(nst_calls_t *calls, nua_handle_t *nh, tagi_t co
 static sip_supported_t *call_supported(nst_call_t const *call, su_home_t *home,
                                        tagi_t const *tags)
 {
-  return nst_supported_from_tags(home, call->nc_calls->supported, tags);
+  /* The module's list has "timer"; a request whose own tags replace the
+   * list without it does not support the extension (RFC 4028 7.1: e.g.
+   * nst-cli -T), and nua then answers an incoming Require: timer on that
+   * call with 420, as a UA without the extension does. */
+  return nst_supported_from_tags(home, call->nc_calls->supported, tags, 0);
 }
 
 /* Give the handle its real Supported list again (nst_parser.c: between

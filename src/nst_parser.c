@@ -173,7 +173,7 @@ int nst_is_supported_tag(tag_type_t tag)
 
 sip_supported_t *nst_supported_from_tags(su_home_t *home,
                                          sip_supported_t const *base,
-                                         tagi_t const *tags)
+                                         tagi_t const *tags, int with_timer)
 {
   GString *list = g_string_new(NULL);
   sip_supported_t *result;
@@ -194,7 +194,8 @@ sip_supported_t *nst_supported_from_tags(su_home_t *home,
     else
       supported_merge_str(list, (char const *)t->t_value);
   }
-  supported_merge_str(list, "timer");   /* nst is the timer's engine */
+  if (with_timer)
+    supported_merge_str(list, "timer");   /* nst is the timer's engine */
   result = sip_supported_make(home, list->str);
   g_string_free(list, TRUE);
   return result;

@@ -40,10 +40,12 @@ void nst_format_hdrs(nst_hdrs_t const *h, nst_hdr_strs_t *s);
 int nst_is_supported_tag(tag_type_t tag);
 /** Whether two Supported lists have the same items in the same order. */
 int nst_supported_same(sip_supported_t const *a, sip_supported_t const *b);
-/** @a base as nua's Supported tags in @a tags change it, "timer" added. */
+/** @a base as nua's Supported tags in @a tags change it (NUTAG_SUPPORTED()
+ * adds, SIPTAG_SUPPORTED(_STR)() replaces), with "timer" added if
+ * @a with_timer. */
 sip_supported_t *nst_supported_from_tags(su_home_t *home,
                                          sip_supported_t const *base,
-                                         tagi_t const *tags);
+                                         tagi_t const *tags, int with_timer);
 /** @a real as one item in @a out (see nst_parser.c); g_free() the result
  * once nua has taken the tag (nua copies it at once). */
 char *nst_supported_opaque(sip_supported_t const *real,
