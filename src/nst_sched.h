@@ -11,7 +11,8 @@
  *         (bench/RESULTS.md, "spin").
  *  - fd:  one Linux timerfd per module, registered with su_root_register()
  *         (so it works on any su_root, su_glib's included), armed for the
- *         earliest deadline of a binary min-heap. The kernel wakes the poll
+ *         earliest deadline of a min-heap (Sofia's <sofia-sip/heap.h>, as su_timer
+ *         and nta use it). The kernel wakes the poll
  *         at the deadline: no spin, O(log N) per operation, at most one
  *         timerfd_settime() when the earliest deadline moves earlier.
  *
