@@ -32,8 +32,9 @@ apt-get install -q -y --no-install-recommends \
 # linphonec as its maintainers package it (with what it recommends): the
 # interop suite was proven with that.
 apt-get install -q -y linphone-cli
-# make check-faults: nftables drops SIP packets inside a network namespace.
-apt-get install -q -y --no-install-recommends nftables
+# make check-faults: nftables drops SIP packets inside a network namespace;
+# make check-scale-out: Kamailio spreads calls over several nst processes.
+apt-get install -q -y --no-install-recommends nftables kamailio
 
 # Build nst (the tests fetch Sofia's source themselves, into tests/sofia-src).
 cd "$(dirname "$0")/.."

@@ -27,11 +27,12 @@ run check-valgrind
 run check-asan
 run check-fuzz
 run check-faults
+run check-scale-out
 run distcheck
 
 echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
     "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
     "$out"/check-interop-linphone.out "$out"/check-fuzz.out \
-    "$out"/check-faults.out || status=1
+    "$out"/check-faults.out "$out"/check-scale-out.out || status=1
 exit $status

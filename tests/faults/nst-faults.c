@@ -6,8 +6,9 @@
  * and so that one of them can be killed.
  *
  *   nst-faults --role=uac --port=P --peer=Q --calls=N [--stagger=S]
- *              [--se=S] [--callee-refreshes-half] --until=EPOCH [--out=FILE]
- *   nst-faults --role=uas --port=Q [--calls=N] --until=EPOCH [--out=FILE]
+ *              [--se=S] --until=EPOCH [--out=FILE]
+ *   nst-faults --role=uas --port=Q [--calls=N] [--callee-refreshes-half]
+ *              --until=EPOCH [--out=FILE]
  *
  * The caller starts N calls to 127.0.0.1:Q evenly over S seconds (its From
  * is sip:cI@..., I the call's number, which is how the two sides' records
@@ -17,10 +18,11 @@
  * line per call and a summary, and exit without hanging up (the state is
  * what the faults left, not what a shutdown would make of it).
  *
- * With --callee-refreshes-half, the caller asks the callee to refresh half
- * of the calls (NSTTAG_REFRESHER(nst_pref_uas) in their INVITE): those
- * whose number I has I / 2 odd, so that a proxy that deals calls round
- * robin to two callees gives each callee both kinds.
+ * With --callee-refreshes-half, the callee refreshes half of the calls (it
+ * answers NSTTAG_REFRESHER(nst_pref_uas): nst's caller leaves the choice to
+ * the callee, RFC 4028 section 7.1): those whose number I has I / 2 odd, so
+ * that a proxy that deals calls round robin to two callees gives each
+ * callee both kinds.
  *
  * Per call: whether it is up, or ending (nst sent BYE, not yet answered); the refreshes seen (the caller counts its
  * refreshes answered 2xx, the callee the refreshes it received); the last
@@ -234,7 +236,10 @@ static void on_nua(nua_event_t event, int status, char const *phrase,
     }
     c->started = 1, c->nh = nh;
     nua_handle_bind(nh, (nua_hmagic_t *)c);
-    nst_respond(F.nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(FAULTS_SDP), TAG_END());
+    nst_respond(F.nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(FAULTS_SDP),
+                TAG_IF(F.callee_refreshes_half && (c - F.calls) / 2 % 2,
+                       NSTTAG_REFRESHER(nst_pref_uas)),
+                TAG_END());
     return;
   }
   if (c == NULL)
@@ -278,9 +283,7 @@ static void start_call(unsigned i)
   c->nh = nua_handle(nst_nua(F.nst), (nua_hmagic_t *)c, SIPTAG_TO_STR(to),
                      SIPTAG_FROM_STR(from), TAG_END());
   c->started = 1;
-  nst_invite(F.nst, c->nh, SOATAG_USER_SDP_STR(FAULTS_SDP),
-             TAG_IF(F.callee_refreshes_half && i / 2 % 2, NSTTAG_REFRESHER(nst_pref_uas)),
-             TAG_END());
+  nst_invite(F.nst, c->nh, SOATAG_USER_SDP_STR(FAULTS_SDP), TAG_END());
 }
 
 static void on_pace(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
