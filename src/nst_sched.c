@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "nst_sched.h"
+#include "nst_core.h"
 
 #include <sofia-sip/heap.h>
 #include <sofia-sip/su_time.h>
@@ -127,7 +128,8 @@ static int su_arm(nst_sched_timer_t *t, uint64_t ms)
  * since remove() sets the returned element at index 0 of a scratch array). */
 static inline int heap_before(nst_sched_timer_t const *a, nst_sched_timer_t const *b)
 {
-  return a->st_due < b->st_due;
+  return a->st_due < b->st_due ||
+    (a->st_due == b->st_due && a->st_order < b->st_order);
 }
 
 static inline void heap_set(nst_sched_timer_t **heap, size_t i, nst_sched_timer_t *t)
@@ -351,7 +353,10 @@ int nst_sched_init(nst_sched_timer_t *t, nst_sched_t *sched)
   return sched ? 0 : -1;
 }
 
-int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
+/* Arm @a t for @a due (us of su_now()), @a ms from now; among timers of
+ * the same deadline, the smaller @a order fires first (fd source). */
+static int sched_arm(nst_sched_timer_t *t, uint64_t due, uint64_t order,
+                     uint64_t ms, nst_sched_f *fn, void *arg)
 {
   nst_sched_t *s = t->st_sched;
   int rv;
@@ -361,13 +366,37 @@ int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
     return -1;
   t->st_fn = fn;
   t->st_arg = arg;
-  t->st_due = sched_now_us() + ms * 1000u;
+  t->st_due = due;
+  t->st_order = order;
   if (s->ss_source == nst_timer_su)
     return su_arm(t, ms);
   rv = heap_insert(s, t);
   if (rv == 0)
     fd_update(s);
   return rv;
+}
+
+int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
+{
+  uint64_t due = ms > NST_SCHED_MAX_MS ? 0 : sched_now_us() + ms * 1000u;
+
+  return sched_arm(t, due, due, ms, fn, arg);
+}
+
+int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
+                       nst_sched_f *fn, void *arg)
+{
+  uint64_t now_us, now_ms, delay;
+
+  if (grid_ms == 0 || ms > NST_SCHED_MAX_MS)
+    return nst_sched_arm(t, ms, fn, arg);
+  now_us = sched_now_us();
+  now_ms = now_us / 1000u;
+  delay = nst_batched_delay_ms(now_ms, ms, grid_ms);
+  /* Every timer of a slot gets the very same deadline, so that they fire
+   * together, and the one due first on its own goes first. */
+  return sched_arm(t, delay ? (now_ms + delay) * 1000u : now_us,
+                   now_us + ms * 1000u, delay, fn, arg);
 }
 
 void nst_sched_cancel(nst_sched_timer_t *t)
