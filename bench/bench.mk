@@ -17,8 +17,9 @@
 noinst_PROGRAMS = bench/nst-bench
 # The scheduler benchmark calls nst_sched_* (not exported by libnst):
 # the program compiles its own copy of src/nst_sched.c (and of
-# src/nst_testclock.c, which the scheduler asks about the clock).
-bench_nst_bench_SOURCES = bench/nst-bench.c src/nst_sched.c src/nst_testclock.c
+# src/nst_testclock.c, which the scheduler asks about the clock, and of
+# src/nst_core.c, whose refresh grid it uses).
+bench_nst_bench_SOURCES = bench/nst-bench.c src/nst_sched.c src/nst_testclock.c src/nst_core.c
 bench_nst_bench_LDADD = src/libnst.la $(SOFIA_LIBS) $(GLIB_LIBS) -ldl -lm
 
 BENCH_CALLS = 1000 10000

@@ -120,6 +120,20 @@ for n in $CALLS; do
   done
 done
 
+# 7. the targets side by side (issue 15), interleaved at each N: nua's
+# engine, nst's defaults, and nst with the one setting a server sets
+# (NSTTAG_REFRESH_BATCH(1000): refreshes on a 1 s grid, never late, at most
+# 1 s early), all three with glibc's fastbins off (mxfast=0, see RESULTS.md:
+# they defer the free()s of the setup burst to the refresh window's first
+# malloc(), the 10,000-call stall)
+RUN_ENV=GLIBC_TUNABLES=glibc.malloc.mxfast=0
+for n in $CALLS; do
+  run "rt-tbuiltin-$n" calls --mode=builtin --calls=$n --stagger=$STAGGER
+  run "rt-tnst-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER
+  run "rt-tgrid-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER --batch=1000
+done
+RUN_ENV=
+
 echo "uptime_end=$(uptime)" >> "$RES"
 
 python3 "$SRC/tables.py" "$RES" "$OUT" > "$OUT/tables.md" || exit 1

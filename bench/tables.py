@@ -109,6 +109,31 @@ def main():
                 num(r, "err_nominal_abs_max_ms"), r.get("load_before", "")))
         p()
 
+    # the targets side by side (run-bench.sh section 7): rt-t<mode>-<N>
+    tns = sorted({int(k.split("-")[2]) for k in runs if k.startswith("rt-t")})
+    if tns:
+        p("## Targets side by side (glibc mxfast=0; grid = NSTTAG_REFRESH_BATCH(1000))")
+        p()
+        p("| N | mode | established / refreshed | CPU per refresh (us) | / builtin |"
+          " lateness p99 (ms) | lateness max (ms) | earliest (ms) | err vs armed p99 (ms) |"
+          " load |")
+        p("|---|---|---|---|---|---|---|---|---|---|")
+        for n in tns:
+            b = runs.get("rt-tbuiltin-%d" % n, {})
+            for mode, name in (("tbuiltin", "builtin"), ("tnst", "nst default"),
+                               ("tgrid", "nst, 1 s grid")):
+                r = runs.get("rt-%s-%d" % (mode, n))
+                if not r:
+                    continue
+                p("| %d | %s | %s / %s | %.1f | **%.2f** | **%.3f** | %.3f | %.3f | %.3f | %s |" % (
+                    n, name, r.get("established"), r.get("refreshed"),
+                    num(r, "cpu_us_per_refresh"),
+                    ratio(num(r, "cpu_us_per_refresh"), num(b, "cpu_us_per_refresh")),
+                    num(r, "err_nominal_p99_ms"), num(r, "err_nominal_max_ms"),
+                    num(r, "err_nominal_min_ms"), num(r, "err_recv_p99_ms"),
+                    r.get("load_before", "")))
+        p()
+
     cn, cb = runs.get("cg-nst"), runs.get("cg-builtin")
     if cn and cb:
         p("## Instructions (callgrind, whole process, both UAs)")

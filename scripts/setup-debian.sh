@@ -49,6 +49,9 @@ apt-get install -q -y --no-install-recommends openssl
 apt-get -o DPkg::Lock::Timeout=1200 build-dep -q -y gnome-calls
 apt-get -o DPkg::Lock::Timeout=1200 install -q -y --no-install-recommends \
     meson ninja-build xvfb xauth
+# make check-faults: nftables drops SIP packets inside a network namespace
+# (make check-scale-out uses the Kamailio above).
+apt-get install -q -y --no-install-recommends nftables
 
 # Build nst (the tests fetch Sofia's source themselves, into tests/sofia-src).
 cd "$(dirname "$0")/.."

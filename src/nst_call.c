@@ -234,12 +234,8 @@ static void call_arm(nst_call_t *call)
     return;
 
   if (call->nc_session.refresher == nst_refresher_local) {
-    uint64_t now_ms = (uint64_t)now.tv_sec * 1000u + now.tv_usec / 1000u;
-
-    nst_sched_arm(&call->nc_refresh_timer,
-                  nst_batched_delay_ms(now_ms, nst_refresh_delay_ms(interval),
-                                       call->nc_config.refresh_batch),
-                  call_refresh_due, call);
+    nst_sched_arm_grid(&call->nc_refresh_timer, nst_refresh_delay_ms(interval),
+                       call->nc_config.refresh_batch, call_refresh_due, call);
     call_arm_expiry(call, now, (uint64_t)interval * 1000u);
   }
   else {

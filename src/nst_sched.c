@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include "nst_sched.h"
+#include "nst_core.h"
 
+#include <sofia-sip/heap.h>
 #include <sofia-sip/su_time.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,12 @@
 
 #define US_PER_S 1000000u
 
+/* The fd source's min-heap of armed timers, Sofia's (HEAP_BODIES() below).
+ * No HEAP_DECLARE(): its prototypes take "heaptype *" where the bodies
+ * take "heaptype h[1]", which GCC's -Warray-parameter refuses; the bodies
+ * come before any use instead. */
+typedef HEAP_TYPE nst_heap_t;
+
 struct nst_sched_s {
   su_root_t          *ss_root;
   nst_timer_source_t  ss_source;    /* nst_timer_su or nst_timer_fd */
@@ -42,8 +51,7 @@ struct nst_sched_s {
   int                 ss_fd;        /* -1: none */
   int                 ss_reg;       /* su_root_register() index, -1: none */
   uint64_t            ss_fd_due;    /* what the fd is armed for, 0: not armed */
-  nst_sched_timer_t **ss_heap;      /* min-heap on st_due */
-  unsigned            ss_used, ss_size;
+  nst_heap_t          ss_heap;      /* min-heap on st_due */
   unsigned            ss_dispatching:1; /* in sched_fd_ready() */
   unsigned            ss_destroyed:1;   /* ... which then frees it */
 };
@@ -116,71 +124,48 @@ static int su_arm(nst_sched_timer_t *t, uint64_t ms)
 /* ---------------------------------------------------------------------- */
 /* The fd source: a min-heap of deadlines, one timerfd for its minimum */
 
-static int heap_less(nst_sched_t const *s, unsigned i, unsigned j)
+/* Sofia's heap (<sofia-sip/heap.h>, as su_timer.c and nta use it): 1-based,
+ * and its set() keeps each timer's st_slot at its index (0 once removed,
+ * since remove() sets the returned element at index 0 of a scratch array). */
+static inline int heap_before(nst_sched_timer_t const *a, nst_sched_timer_t const *b)
 {
-  return s->ss_heap[i]->st_due < s->ss_heap[j]->st_due;
+  return a->st_due < b->st_due ||
+    (a->st_due == b->st_due && a->st_order < b->st_order);
 }
 
-static void heap_place(nst_sched_t *s, unsigned i, nst_sched_timer_t *t)
+static inline void heap_set(nst_sched_timer_t **heap, size_t i, nst_sched_timer_t *t)
 {
-  s->ss_heap[i] = t;
-  t->st_slot = i + 1;
+  heap[i] = t;
+  t->st_slot = (unsigned)i;
 }
 
-static void heap_swap(nst_sched_t *s, unsigned i, unsigned j)
+static inline void *heap_alloc(void *arg, void *p, size_t size)
 {
-  nst_sched_timer_t *ti = s->ss_heap[i];
-  heap_place(s, i, s->ss_heap[j]);
-  heap_place(s, j, ti);
+  (void)arg;
+  if (size > 0)
+    return realloc(p, size);
+  free(p);
+  return NULL;
 }
 
-static void heap_up(nst_sched_t *s, unsigned i)
-{
-  while (i > 0 && heap_less(s, i, (i - 1) / 2)) {
-    heap_swap(s, i, (i - 1) / 2);
-    i = (i - 1) / 2;
-  }
-}
+HEAP_BODIES(static inline, nst_heap_t, th_, nst_sched_timer_t *,
+            heap_before, heap_set, heap_alloc, NULL);
 
-static void heap_down(nst_sched_t *s, unsigned i)
+static nst_sched_timer_t *heap_top(nst_sched_t const *s)
 {
-  for (;;) {
-    unsigned l = 2 * i + 1, r = l + 1, m = i;
-    if (l < s->ss_used && heap_less(s, l, m))
-      m = l;
-    if (r < s->ss_used && heap_less(s, r, m))
-      m = r;
-    if (m == i)
-      return;
-    heap_swap(s, i, m);
-    i = m;
-  }
+  return th_used(s->ss_heap) ? th_get(s->ss_heap, 1) : NULL;
 }
 
 static int heap_insert(nst_sched_t *s, nst_sched_timer_t *t)
 {
-  if (s->ss_used == s->ss_size) {
-    unsigned size = s->ss_size ? 2 * s->ss_size : 64;
-    nst_sched_timer_t **heap = realloc(s->ss_heap, size * sizeof *heap);
-    if (heap == NULL)
-      return -1;
-    s->ss_heap = heap, s->ss_size = size;
-  }
-  heap_place(s, s->ss_used++, t);
-  heap_up(s, s->ss_used - 1);
-  return 0;
+  if (th_is_full(s->ss_heap) && th_resize(NULL, &s->ss_heap, 0) < 0)
+    return -1;
+  return th_add(s->ss_heap, t);
 }
 
 static void heap_remove(nst_sched_t *s, nst_sched_timer_t *t)
 {
-  unsigned i = t->st_slot - 1;
-
-  t->st_slot = 0;
-  if (i != --s->ss_used) {
-    heap_place(s, i, s->ss_heap[s->ss_used]);
-    heap_up(s, i);
-    heap_down(s, i);
-  }
+  th_remove(s->ss_heap, t->st_slot);
 }
 
 #if HAVE_SYS_TIMERFD_H
@@ -191,9 +176,9 @@ static void fd_update(nst_sched_t *s)
   struct itimerspec its;
   uint64_t due, now;
 
-  if (s->ss_dispatching || s->ss_used == 0)
+  if (s->ss_dispatching || th_used(s->ss_heap) == 0)
     return;                     /* sched_fd_ready() re-arms when done */
-  due = s->ss_heap[0]->st_due;
+  due = heap_top(s)->st_due;
   if (s->ss_fd_due != 0 && s->ss_fd_due <= due)
     return;
   /* Relative, on CLOCK_MONOTONIC: the deadlines are su_now()'s, and a
@@ -227,7 +212,7 @@ static void fd_cancelled(nst_sched_t *s)
   s->ss_fd_due = 0;
   if (s->ss_dispatching)
     return;                     /* sched_fd_ready() re-arms when done */
-  if (s->ss_used > 0) {
+  if (th_used(s->ss_heap) > 0) {
     fd_update(s);
     return;
   }
@@ -242,6 +227,7 @@ static void sched_free(nst_sched_t *s);
 static int sched_fd_ready(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 {
   nst_sched_t *s = (nst_sched_t *)arg;
+  nst_sched_timer_t *t;
   uint64_t expirations, now;
 
   (void)magic, (void)w;
@@ -253,8 +239,7 @@ static int sched_fd_ready(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t 
    * for the next wake-up, after the root has served its other sources. */
   now = sched_now_us();
   s->ss_dispatching = 1;
-  while (s->ss_used > 0 && s->ss_heap[0]->st_due <= now && !s->ss_destroyed) {
-    nst_sched_timer_t *t = s->ss_heap[0];
+  while (!s->ss_destroyed && (t = heap_top(s)) && t->st_due <= now) {
     nst_sched_f *fn = t->st_fn;
     void *fn_arg = t->st_arg;
 
@@ -310,7 +295,7 @@ static void fd_close(nst_sched_t *s)
 static void sched_free(nst_sched_t *s)
 {
   fd_close(s);
-  free(s->ss_heap);
+  th_free(NULL, &s->ss_heap);
   free(s);
 }
 
@@ -344,14 +329,11 @@ nst_sched_t *nst_sched_create(su_root_t *root, nst_timer_source_t source)
 
 void nst_sched_destroy(nst_sched_t *s)
 {
-  unsigned i;
-
   if (s == NULL)
     return;
   /* Drop what is still armed: its owners may cancel it later. */
-  for (i = 0; i < s->ss_used; i++)
-    s->ss_heap[i]->st_slot = 0;
-  s->ss_used = 0;
+  while (th_used(s->ss_heap) > 0)
+    th_remove(s->ss_heap, th_used(s->ss_heap));
   if (s->ss_dispatching)
     s->ss_destroyed = 1;        /* sched_fd_ready() frees it on its way out */
   else
@@ -373,7 +355,10 @@ int nst_sched_init(nst_sched_timer_t *t, nst_sched_t *sched)
   return sched ? 0 : -1;
 }
 
-int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
+/* Arm @a t for @a due (us of su_now()), @a ms from now; among timers of
+ * the same deadline, the smaller @a order fires first (fd source). */
+static int sched_arm(nst_sched_timer_t *t, uint64_t due, uint64_t order,
+                     uint64_t ms, nst_sched_f *fn, void *arg)
 {
   nst_sched_t *s = t->st_sched;
   int rv;
@@ -383,13 +368,37 @@ int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
     return -1;
   t->st_fn = fn;
   t->st_arg = arg;
-  t->st_due = sched_now_us() + ms * 1000u;
+  t->st_due = due;
+  t->st_order = order;
   if (s->ss_source == nst_timer_su)
     return su_arm(t, ms);
   rv = heap_insert(s, t);
   if (rv == 0)
     fd_update(s);
   return rv;
+}
+
+int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
+{
+  uint64_t due = ms > NST_SCHED_MAX_MS ? 0 : sched_now_us() + ms * 1000u;
+
+  return sched_arm(t, due, due, ms, fn, arg);
+}
+
+int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
+                       nst_sched_f *fn, void *arg)
+{
+  uint64_t now_us, now_ms, delay;
+
+  if (grid_ms == 0 || ms > NST_SCHED_MAX_MS)
+    return nst_sched_arm(t, ms, fn, arg);
+  now_us = sched_now_us();
+  now_ms = now_us / 1000u;
+  delay = nst_batched_delay_ms(now_ms, ms, grid_ms);
+  /* Every timer of a slot gets the very same deadline, so that they fire
+   * together, and the one due first on its own goes first. */
+  return sched_arm(t, delay ? (now_ms + delay) * 1000u : now_us,
+                   now_us + ms * 1000u, delay, fn, arg);
 }
 
 void nst_sched_cancel(nst_sched_timer_t *t)

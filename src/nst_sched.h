@@ -12,7 +12,8 @@
  *         (bench/RESULTS.md, "spin").
  *  - fd:  one Linux timerfd per module, registered with su_root_register()
  *         (so it works on any su_root, su_glib's included), armed for the
- *         earliest deadline of a binary min-heap. The kernel wakes the poll
+ *         earliest deadline of a min-heap (Sofia's <sofia-sip/heap.h>, as su_timer
+ *         and nta use it). The kernel wakes the poll
  *         at the deadline: no spin, O(log N) per operation, at most one
  *         timerfd_settime() when the earliest deadline moves earlier.
  *
@@ -37,7 +38,8 @@ typedef struct nst_sched_timer_s {
   uint64_t     st_due;       /**< su_now() in us when it fires (if armed) */
   nst_sched_f *st_fn;
   void        *st_arg;
-  unsigned     st_slot;      /**< fd source: 1 + index in the heap, 0: none */
+  uint64_t     st_order;     /**< fd source: of equal st_due, smaller first */
+  unsigned     st_slot;      /**< fd source: index in the heap (from 1), 0: none */
 } nst_sched_timer_t;
 
 /** The scheduler of one module on @a root (the thread of that root only).
@@ -63,6 +65,15 @@ int nst_sched_init(nst_sched_timer_t *t, nst_sched_t *sched);
 /** Fire @a fn(@a arg) once, @a ms milliseconds from now (re-arming
  * replaces an earlier deadline). 0, or -1 (timer not armed). */
 int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg);
+
+/** Like nst_sched_arm(), on a grid of @a grid_ms: at the latest multiple
+ * of @a grid_ms ms of the clock that is not after @a ms from now (nor
+ * before now; nst_batched_delay_ms()). With the fd source, the timers of a
+ * slot fire in the order of their own deadlines (@a ms from when each was
+ * armed), so that the one due first goes first in the slot's burst.
+ * @a grid_ms 0: nst_sched_arm(). */
+int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
+                       nst_sched_f *fn, void *arg);
 
 /** Cancel; a cancelled timer never calls its function. */
 void nst_sched_cancel(nst_sched_timer_t *t);

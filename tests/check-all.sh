@@ -29,6 +29,8 @@ run check-kamailio
 run check-valgrind
 run check-asan
 run check-fuzz
+run check-faults
+run check-scale-out
 run distcheck
 run check-deb
 
@@ -36,5 +38,6 @@ echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
     "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
     "$out"/check-interop-linphone.out "$out"/check-gnome-calls.out \
-    "$out"/check-kamailio.out "$out"/check-fuzz.out "$out"/check-deb.out || status=1
+    "$out"/check-kamailio.out "$out"/check-fuzz.out "$out"/check-deb.out \
+    "$out"/check-faults.out "$out"/check-scale-out.out || status=1
 exit $status

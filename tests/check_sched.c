@@ -183,6 +183,42 @@ START_TEST(timers_fire_in_order_never_early)
 }
 END_TEST
 
+/* nst_sched_arm_grid() (NSTTAG_REFRESH_BATCH): a timer fires at the latest
+ * multiple of the grid before its own deadline; a slot's timers fire in
+ * one wake-up, in the order of their own deadlines (so that in a burst of
+ * refreshes the one due first goes first), and every slot after the one
+ * before it. So the firing order is exactly that of (slot, own deadline). */
+START_TEST(grid_slot_fires_in_the_order_of_own_deadlines)
+{
+  enum { GRID_MS = 100 };
+  uint64_t slot[N_TIMERS];
+  unsigned i, j, seed = 1234;
+
+  for (i = 0; i < N_TIMERS; i++) {
+    uint64_t ms = GRID_MS + rand_r(&seed) % 250, now = now_us();
+    tt[i].earliest = now + ms * 1000;                 /* its own deadline */
+    slot[i] = (now / 1000 + ms) / GRID_MS * GRID_MS * 1000;
+    ck_assert_int_eq(nst_sched_arm_grid(&tt[i].timer, ms, GRID_MS, on_fire, &tt[i]), 0);
+  }
+  run_for(N_TIMERS, 2000);
+  ck_assert_uint_eq(n_fired, N_TIMERS);
+  for (i = 0; i < N_TIMERS; i++) {
+    ck_assert_uint_eq(tt[i].fired, 1);
+    ck_assert_msg(tt[i].fired_at >= slot[i], "timer %u fired %llu us before its slot", i,
+                  (unsigned long long)(slot[i] - tt[i].fired_at));
+    ck_assert_msg(tt[i].fired_at <= slot[i] + LATE_MAX_US, "timer %u fired %llu us late", i,
+                  (unsigned long long)(tt[i].fired_at - slot[i]));
+    ck_assert_uint_le(slot[i], tt[i].earliest);
+    for (j = 0; j < N_TIMERS; j++)
+      if (slot[j] < slot[i] || (slot[j] == slot[i] && tt[j].earliest < tt[i].earliest))
+        ck_assert_msg(tt[j].order < tt[i].order,
+                      "timer %u (slot %llu, due %llu) fired after %u (slot %llu, due %llu)",
+                      j, (unsigned long long)slot[j], (unsigned long long)tt[j].earliest,
+                      i, (unsigned long long)slot[i], (unsigned long long)tt[i].earliest);
+  }
+}
+END_TEST
+
 START_TEST(cancelled_never_fire_rearmed_fire_once_at_the_new_time)
 {
   unsigned i;
@@ -356,6 +392,7 @@ int main(void)
   tcase_add_checked_fixture(fd, setup_fd, teardown);
   tcase_add_test(fd, auto_takes_the_timerfd_on_linux);
   tcase_add_test(fd, timers_fire_in_order_never_early);
+  tcase_add_test(fd, grid_slot_fires_in_the_order_of_own_deadlines);
   tcase_add_test(fd, cancelled_never_fire_rearmed_fire_once_at_the_new_time);
   tcase_add_test(fd, zero_ms_timer_armed_from_a_timer_function);
   tcase_add_test(fd, destroy_with_armed_timers);
