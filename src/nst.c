@@ -158,7 +158,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   (void)ta_end(ta);
 
   if (nst->ns_nua == NULL) {
-    SU_DEBUG_1(("nst_create: cannot create nua\n"));
+    SU_DEBUG_1(("%s", "nst_create: cannot create nua\n"));
     nst_destroy(nst);
     return NULL;
   }
