@@ -47,6 +47,7 @@ START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
   check_se(retry, 2000, NULL);
   ck_assert(retry->sip->sip_min_se != NULL);
   ck_assert_uint_eq(retry->sip->sip_min_se->min_delta, 2000);
+  ck_assert_msg(retry->sip->sip_contact != NULL, "INVITE after 422 without Contact");
   /* Section 7.3 with RFC 3261 8.1.3.5: same Call-ID and From address, the
    * next CSeq; a new From tag (erratum 1681). */
   ck_assert_str_eq(retry->sip->sip_call_id->i_id, invite->sip->sip_call_id->i_id);

@@ -35,6 +35,7 @@ void settle(void);
 void advance(unsigned seconds);
 void advance_ms(unsigned ms);
 int peer_has_request(void);
+sip_contact_t const *nua_contact(void);
 int peer_has_request_of(sip_method_t method);
 void peer_take_offer(struct message *m);
 void peer_take_answer(struct message *m);

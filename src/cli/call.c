@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -57,11 +58,26 @@ void cli_stop(cli_t *cli)
   nua_shutdown(cli->nua);
 }
 
+/* The INVITE carries nua's own Contact (its transport's address): nua
+ * 1.13 adds none to requests by itself (1.12 made one), and without it the
+ * peer cannot send us its refreshes or BYE. nua keeps the INVITE's Contact
+ * as the dialog's, for our later requests (refreshes, BYE) too. nua gives
+ * it in the answer to nua_get_params() (NTATAG_CONTACT), on both lines:
+ * the call is placed from there (send_invite()). */
 void cli_place_call(cli_t *cli)
 {
+  nua_get_params(cli->nua, TAG_ANY(), TAG_END());
+}
+
+static void send_invite(cli_t *cli, tagi_t const *params)
+{
+  sip_contact_t const *m = NULL;
+
+  tl_gets(params, NTATAG_CONTACT_REF(m), TAG_END());
   cli->call = nua_handle(cli->nua, NULL, SIPTAG_TO_STR(cli->set->target), TAG_END());
   cli->outgoing = 1;
-  nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
+  nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)),
+             TAG_IF(m, SIPTAG_CONTACT(m)), TAG_END());
 }
 
 static void hangup_due(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
@@ -324,6 +340,10 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     break;
   case nua_r_cancel:
     cli_say(cli, "CANCEL answered %03d %s", status, phrase);
+    break;
+  case nua_r_get_params:
+    if (cli->set->target && cli->call == NULL && !cli->outgoing)
+      send_invite(cli, tags);
     break;
   case nua_r_shutdown:
     if (status >= 200) {

@@ -56,7 +56,9 @@ $(SOFIA_SUITE_OBJ)/common.stamp: $(top_srcdir)/tests/sofia-source.sh \
 	  $(SOFIA_SUITE_COMPILE) -c "$$src/$$f" \
 	    -o $(SOFIA_SUITE_OBJ)/`basename $$f .c`.o || exit 1; \
 	done && \
-	$(SOFIA_SUITE_GLUE_COMPILE) -c $(top_srcdir)/tests/s2_tcase.c \
+	if grep -q 'TTest \*, int signo' "$$src/s2check/s2check.h"; then \
+	  ttest=1; else ttest=0; fi && \
+	$(SOFIA_SUITE_GLUE_COMPILE) -DS2_TCASE_TTEST=$$ttest -c $(top_srcdir)/tests/s2_tcase.c \
 	  -o $(SOFIA_SUITE_OBJ)/s2_tcase.o && \
 	touch $@
 
