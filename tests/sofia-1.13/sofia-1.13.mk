@@ -13,7 +13,7 @@ SOFIA13_TARBALL = $(abs_top_srcdir)/../shared/sofia/sofia-sip-1.13.17.tar.xz
 SOFIA13_DIR = $(abs_top_builddir)/_sofia-1.13
 
 EXTRA_DIST += tests/sofia-1.13/sofia-1.13.mk tests/sofia-1.13/run.sh \
-	tests/sofia-1.13/build-sofia.sh
+	tests/sofia-1.13/build-sofia.sh tests/sofia-1.13/ipv4-only.sh
 
 check-sofia-1.13:
 	bash $(top_srcdir)/tests/sofia-1.13/run.sh "$(MAKE)" \
