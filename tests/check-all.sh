@@ -27,9 +27,14 @@ run check-valgrind
 run check-asan
 run check-fuzz
 run distcheck
+# Sofia-SIP 1.13 (the maintained line): check, check-sofia-suite,
+# check-interop and check-cli again, in _sofia-1.13/nst built against it.
+run check-sofia-1.13
 
 echo "=== summary"
 sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
     "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
-    "$out"/check-interop-linphone.out "$out"/check-fuzz.out || status=1
+    "$out"/check-interop-linphone.out "$out"/check-fuzz.out \
+    _sofia-1.13/nst/tests/check_*.log _sofia-1.13/out/check-sofia-suite.out \
+    _sofia-1.13/out/check-interop.out _sofia-1.13/out/check-cli.out || status=1
 exit $status
