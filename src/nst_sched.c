@@ -283,6 +283,7 @@ static int fd_open(nst_sched_t *s)
   s->ss_reg = su_root_register(s->ss_root, wait, sched_fd_ready, s, 0);
   if (s->ss_reg < 0) {
     su_wait_destroy(wait);
+    /* "%s": Sofia-SIP 1.13's SU_DEBUG_n needs an argument after the format. */
     SU_DEBUG_1(("%s", "nst: cannot register the timerfd with the su_root\n"));
     return -1;
   }
