@@ -20,7 +20,7 @@ if [ -f "$cache/done.stamp" ]; then
 fi
 [ -f "$tarball" ] || {
     echo "*** build-sofia.sh: no Sofia-SIP tarball at $tarball" >&2
-    echo "*** (configure --with-sofia-1.13-tarball=FILE names another one)" >&2
+    echo "*** (make check-sofia-1.13 SOFIA13_TARBALL=FILE names another one)" >&2
     exit 1
 }
 
