@@ -29,6 +29,7 @@ BENCH_CG_CALLS = 300
 bench: bench/nst-bench$(EXEEXT)
 	BENCH_CALLS="$(BENCH_CALLS)" BENCH_STAGGER="$(BENCH_STAGGER)" \
 	BENCH_CG_CALLS="$(BENCH_CG_CALLS)" LIBTOOL="$(LIBTOOL)" \
+	SOFIA_VERSION="$(SOFIA_VERSION)" \
 	  $(SHELL) $(top_srcdir)/bench/run-bench.sh \
 	  $(abs_top_builddir)/bench/nst-bench$(EXEEXT) \
 	  $(abs_top_builddir)/bench/out $(abs_top_srcdir)/bench

@@ -762,18 +762,22 @@ static void on_b(nua_event_t event, int status, char const *phrase,
 static void start_call(unsigned i)
 {
   bcall_t *c = &B->calls[i];
-  char to[80], from[80];
+  char to[80], from[80], contact[80];
   nua_t *nua = B->mode == MODE_NST ? nst_nua(B->nst_a) : B->nua_a;
 
   snprintf(to, sizeof to, "<sip:b@127.0.0.1:%d>", B->port_b);
   snprintf(from, sizeof from, "<sip:c%u@127.0.0.1:%d>", i, B->port_a);
+  /* The Contact on the INVITE, in both modes: nua 1.13 adds none to
+   * requests by itself (1.12 did), and B's refreshes and BYEs need it. */
+  snprintf(contact, sizeof contact, "<sip:127.0.0.1:%d>", B->port_a);
   c->a = nua_handle(nua, (nua_hmagic_t *)c, SIPTAG_TO_STR(to),
                     SIPTAG_FROM_STR(from), TAG_END());
   if (B->mode == MODE_NST)
     nst_invite(B->nst_a, c->a, TAG_IF(B->media, SOATAG_USER_SDP_STR(BENCH_SDP)),
-               TAG_END());
+               SIPTAG_CONTACT_STR(contact), TAG_END());
   else
-    nua_invite(c->a, TAG_IF(B->media, SOATAG_USER_SDP_STR(BENCH_SDP)), TAG_END());
+    nua_invite(c->a, TAG_IF(B->media, SOATAG_USER_SDP_STR(BENCH_SDP)),
+               SIPTAG_CONTACT_STR(contact), TAG_END());
   B->started++;
 }
 

@@ -46,7 +46,13 @@ run() {  # run NAME ARGS...: one run, its figures appended to results.txt
   echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   echo "mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel=$(uname -sr)"
-  echo "sofia=$(pkg-config --modversion sofia-sip-ua 2>/dev/null) ($(dpkg-query -W -f='${Version}' libsofia-sip-ua0 2>/dev/null))"
+  # The line the bench was built against (configure's, e.g. --with-sofia)
+  # and the library it loads.
+  lib=$($LIBTOOL --mode=execute ldd "$BENCH" 2>/dev/null | awk '$1 ~ /^libsofia-sip-ua\.so/ { print $3 }')
+  case $lib in
+  /usr/*) echo "sofia=${SOFIA_VERSION:-?} ($(dpkg-query -W -f='${Version}' libsofia-sip-ua0 2>/dev/null), $lib)" ;;
+  *) echo "sofia=${SOFIA_VERSION:-?} ($lib)" ;;
+  esac
   echo "ulimit_n=$(ulimit -n)"
   echo "uptime=$(uptime)"
 } >> "$RES"

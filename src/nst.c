@@ -30,6 +30,11 @@ static int callstate_of(tagi_t const *tags)
   return state;
 }
 
+/* What nst reads back after the application's nua_set_params(). */
+#define NST_NUA_PARAMS_READ_BACK \
+  NUTAG_SESSION_TIMER(0), NUTAG_MIN_SE(0), NUTAG_SESSION_REFRESHER(0), \
+  NUTAG_UPDATE_REFRESH(0), SIPTAG_SUPPORTED(NULL)
+
 /* nua's parameters as the application left them with nua_set_params():
  * its session-timer ones become nst's settings (as in nst_create()), its
  * Supported nst's list; then nst pins nua's again, so that nua's own
@@ -78,7 +83,23 @@ static int module_on_r_set_params(nst_t *nst)
     return 0;
   }
   nst->ns_own_get_params++;
-  nua_get_params(nst->ns_nua, TAG_ANY(), TAG_END());
+  nua_get_params(nst->ns_nua, NST_NUA_PARAMS_READ_BACK, TAG_END());
+  return 1;
+}
+
+/* Whether a nua_r_get_params answers nst's own read-back: it lists only the
+ * parameters nst asked for. The application's own nua_get_params() (e.g.
+ * TAG_ANY(), as nst-cli asks for nua's Contact) lists others too, and goes
+ * on to the application even when nst's answer is still to come. */
+static int is_our_read_back(tagi_t const *tags)
+{
+  tagi_t const *t;
+
+  for (t = tags; t; t = tl_next(t))
+    if (t->t_tag != nutag_session_timer && t->t_tag != nutag_min_se &&
+        t->t_tag != nutag_session_refresher && t->t_tag != nutag_update_refresh &&
+        t->t_tag != siptag_supported)
+      return 0;
   return 1;
 }
 
@@ -131,7 +152,7 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
   case nua_r_set_params:
     return call ? nst_call_on_r_set_params(call) : module_on_r_set_params(nst);
   case nua_r_get_params:
-    if (call == NULL && nst->ns_own_get_params > 0) {
+    if (call == NULL && nst->ns_own_get_params > 0 && is_our_read_back(tags)) {
       nst->ns_own_get_params--;
       module_take_nua_params(nst, tags);
       return 0;
@@ -228,7 +249,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
 
   nst->ns_calls.nua = nst->ns_nua;
   if (nst->ns_nua == NULL) {
-    SU_DEBUG_1(("nst_create: cannot create nua\n"));
+    SU_DEBUG_1(("%s", "nst_create: cannot create nua\n"));
     nst_destroy(nst);
     return NULL;
   }

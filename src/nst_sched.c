@@ -269,7 +269,8 @@ static int fd_open(nst_sched_t *s)
   s->ss_reg = su_root_register(s->ss_root, wait, sched_fd_ready, s, 0);
   if (s->ss_reg < 0) {
     su_wait_destroy(wait);
-    SU_DEBUG_1(("nst: cannot register the timerfd with the su_root\n"));
+    /* "%s": Sofia-SIP 1.13's SU_DEBUG_n needs an argument after the format. */
+    SU_DEBUG_1(("%s", "nst: cannot register the timerfd with the su_root\n"));
     return -1;
   }
   return 0;
@@ -321,7 +322,7 @@ nst_sched_t *nst_sched_create(su_root_t *root, nst_timer_source_t source)
     }
     else {
       fd_close(s);
-      SU_DEBUG_5(("nst: no timerfd, timers on su_timer\n"));
+      SU_DEBUG_5(("%s", "nst: no timerfd, timers on su_timer\n"));
     }
   }
   return s;

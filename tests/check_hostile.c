@@ -270,7 +270,7 @@ START_TEST(hostile_refresh_in_call_nst_never_saw_is_answered)
   nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
   struct message *invite, *r;
 
-  nua_invite(nh, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
+  nua_invite(nh, SOATAG_USER_SDP_STR(NUA_SDP), SIPTAG_CONTACT(nua_contact()), TAG_END());
   ck_assert(s2_check_callstate(nua_callstate_calling));
   invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
   ck_assert_msg(se_of(invite) == NULL, "Session-Expires on a plain nua_invite()");

@@ -36,6 +36,8 @@ START_TEST(rfc4028_7_1_invite_has_supported_se_and_min_se)
   ck_assert_uint_eq(invite->sip->sip_min_se->min_delta, 90);
   /* Require: timer on requests breaks some peers (doc/pitfalls.md 7). */
   ck_assert_int_eq(require_timer_count(invite), 0);
+  /* The peer's in-dialog requests (its refreshes, BYE) go to it. */
+  ck_assert_msg(invite->sip->sip_contact != NULL, "INVITE without Contact");
   s2_sip_free_message(invite);
 
   bye_from_peer();
@@ -48,7 +50,7 @@ START_TEST(rfc4028_7_1_per_call_tags_override_defaults)
   nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
   struct message *invite;
 
-  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP),
+  nst_invite(s2_nst, nh, SOATAG_USER_SDP_STR(NUA_SDP), SIPTAG_CONTACT(nua_contact()),
              NSTTAG_SESSION_EXPIRES(600), NSTTAG_MIN_SE(120),
              NSTTAG_REFRESHER(nst_pref_uac), TAG_END());
   ck_assert(s2_check_callstate(nua_callstate_calling));

@@ -86,6 +86,8 @@ START_TEST(rfc4028_10_uac_refreshes_by_update_at_half_interval)
   loop_advance(1);
   update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
   ck_assert_msg(update != NULL, "no UPDATE refresh at 60 s");
+  /* UPDATE is a target refresh request (RFC 3311 5.1): with Contact. */
+  ck_assert_msg(update->sip->sip_contact != NULL, "refresh UPDATE without Contact");
   ON_GLIB(ck_assert_uint_eq(glib.nst_timer_events_in_loop, 1));
   check_se(update, 120, "uac");
   ck_assert(update->sip->sip_min_se != NULL);

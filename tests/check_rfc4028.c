@@ -54,6 +54,7 @@ START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
   check_se(retry, 2000, NULL);
   ck_assert(retry->sip->sip_min_se != NULL);
   ck_assert_uint_eq(retry->sip->sip_min_se->min_delta, 2000);
+  ck_assert_msg(retry->sip->sip_contact != NULL, "INVITE after 422 without Contact");
   ck_assert_msg(has_timer(retry->sip->sip_supported), "retry without Supported: timer");
   check_retry_of(retry, invite);
   s2_sip_free_message(invite);

@@ -44,4 +44,10 @@ nua_t *nst_test_nua_create(su_root_t *root, nua_callback_f callback,
                            nua_magic_t *magic, tag_type_t tag, tag_value_t value, ...);
 void nst_test_nua_destroy(nua_t *nua);
 
+/** The clock @a forward ms on, then one su_root_step(@a root, @a step)
+ * unless @a root is NULL: s2util.h's in the harness of the Debian 1.12.11
+ * source, tests/s2_quickstep.c's where the harness has none (1.13). */
+su_duration_t s2_quickstep(su_root_t *root, su_duration_t step,
+                           su_duration_t forward);
+
 #endif

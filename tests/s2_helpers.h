@@ -37,6 +37,7 @@ void advance(unsigned seconds);
 void advance_ms(unsigned ms);
 int peer_has_request(void);
 char const *peer_request_name(void);
+sip_contact_t const *nua_contact(void);
 int peer_has_request_of(sip_method_t method);
 void peer_take_offer(struct message *m);
 void peer_take_answer(struct message *m);

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -91,6 +92,8 @@ void cli_shutdown(cli_t *cli)
   nua_shutdown(cli->nua);
 }
 
+static int send_invite(cli_t *cli, sip_contact_t const *contact);
+
 /* Place the call; -1 (said) if it could not be sent. */
 int cli_place_call(cli_t *cli)
 {
@@ -108,10 +111,29 @@ int cli_place_call(cli_t *cli)
     cli_set_end(cli, CLI_END_FAILED);
     return -1;
   }
+#if SOFIA_NUA_ADDS_CONTACT
+  return send_invite(cli, NULL);
+#else
+  /* nua 1.13 adds no Contact to requests by itself (1.12 made one), and
+   * without it the peer cannot send us its refreshes or BYE. nua gives its
+   * own in the answer to nua_get_params() (NTATAG_CONTACT): the INVITE goes
+   * from there (cli_on_params()); nua keeps it as the dialog's Contact, for
+   * our later requests (refreshes, BYE) too. */
+  cli->awaiting_contact = 1;
+  nua_get_params(cli->nua, TAG_ANY(), TAG_END());
+  return 0;
+#endif
+}
+
+/* Send the INVITE of the call, with @a contact if not NULL; -1 (said) if
+ * nst refused it. */
+static int send_invite(cli_t *cli, sip_contact_t const *contact)
+{
   /* -T: a UA without the extension does not list "timer" in Supported
    * (RFC 4028 7.1), so no proxy or peer can make us refresh (sections 8
    * and 9 then have the UAS refresh, without Require: timer). */
   if (nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)),
+                 TAG_IF(contact, SIPTAG_CONTACT(contact)),
                  TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR("100rel")),
                  TAG_END()) < 0) {
     cli_say(cli, "call failed: nst_invite() refused to send the INVITE "
@@ -122,6 +144,20 @@ int cli_place_call(cli_t *cli)
     return -1;
   }
   return 0;
+}
+
+/* nua's parameters, asked for by cli_place_call() on Sofia-SIP 1.13: the
+ * INVITE goes now, with nua's own Contact. */
+static void cli_on_params(cli_t *cli, tagi_t const *tags)
+{
+  sip_contact_t const *m = NULL;
+
+  if (!cli->awaiting_contact || cli->call == NULL)
+    return;
+  cli->awaiting_contact = 0;
+  tl_gets(tags, NTATAG_CONTACT_REF(m), TAG_END());
+  if (send_invite(cli, m) < 0)
+    cli_stop(cli);
 }
 
 /* Who said a response: the address it came from (and its Server or
@@ -508,6 +544,9 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     break;
   case nua_r_cancel:
     cli_say(cli, "CANCEL answered %03d %s", status, phrase);
+    break;
+  case nua_r_get_params:
+    cli_on_params(cli, tags);
     break;
   case nua_r_shutdown:
     if (status >= 200) {

@@ -99,6 +99,8 @@ typedef struct cli_s {
   int           callstate;    /* last nua_callstate_t, -1 before any */
   int           answered;     /* the call reached the ready state */
   int           outgoing;     /* we placed the call */
+  int           awaiting_contact; /* Sofia-SIP 1.13: the INVITE waits for
+                                     nua's Contact (cli_place_call()) */
   int           bye_sent;     /* we sent BYE (or CANCEL) by command */
   int           audio;        /* SOA_ACTIVE_* of the audio, -99 unknown */
   int           held;         /* our offer holds the call (a=sendonly) */

@@ -50,6 +50,7 @@
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_time.h>
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,28 @@ void g_source_get_current_time(GSource *source, GTimeVal *timeval)
   glib.clock_reads++;
   timeval->tv_sec = (glong)(now.tv_sec - NTP_EPOCH);
   timeval->tv_usec = (glong)now.tv_usec;
+}
+
+/* Sofia-SIP 1.13's su_source.c reads g_source_get_time() instead (GLib's
+ * monotonic clock, which it converts as if it were the wall clock): the
+ * same answer for the two su_glib roots' GSources; GLib's own sources keep
+ * GLib's clock. (On 1.13 outside these tests that means: su_timers on a
+ * su_glib root never fire, doc/sofia-1.13.md.) */
+gint64 g_source_get_time(GSource *source);
+
+gint64 g_source_get_time(GSource *source)
+{
+  static gint64 (*glib_own)(GSource *);
+
+  if (source && (source == glib.nua_gs || source == glib.peer_gs)) {
+    su_time_t now = su_now();
+
+    glib.clock_reads++;
+    return (gint64)(now.tv_sec - NTP_EPOCH) * G_USEC_PER_SEC + now.tv_usec;
+  }
+  if (glib_own == NULL)
+    *(void **)&glib_own = dlsym(RTLD_NEXT, "g_source_get_time");
+  return glib_own(source);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -93,44 +93,53 @@ results nst >"$logdir/nst.results"
 # nua too (e.g. mt:call_2_3_2, mt:bye_4_2_1, mt:SIP_CC_OE_CE_TI_011_012,
 # each in 10-30 % of the runs). A threaded case that fails is run again
 # alone, up to MT_ATTEMPTS times in all, the same way in both builds; it
-# passes if one attempt passes. Single-threaded cases are deterministic and
-# get one attempt.
+# passes if one attempt passes. Single-threaded cases are deterministic on
+# 1.12.11 and get one attempt there (ST_ATTEMPTS=1, the default); on 1.13.17
+# some are not (sofia-suite.mk sets ST_ATTEMPTS, README).
 MT_ATTEMPTS=${MT_ATTEMPTS:-6}
+ST_ATTEMPTS=${ST_ATTEMPTS:-1}
 retry() {
-    local build=$1 bin=$2 test=$3 k
-    for k in $(seq 2 "$MT_ATTEMPTS"); do
-        CHECK_NUA_THREADING=no CHECK_NUA_CASES=$test timeout 120 "$bin" \
-            >"$logdir/$build-mt-retry-$test-$k.out" 2>&1
+    local build=$1 bin=$2 mode=$3 test=$4 attempts=$5 thr=yes k
+    [ "$mode" = st ] || thr=no
+    for k in $(seq 2 "$attempts"); do
+        CHECK_NUA_THREADING=$thr CHECK_NUA_CASES=$test timeout 120 "$bin" \
+            >"$logdir/$build-$mode-retry-$test-$k.out" 2>&1
         if grep -qE "^[^:]+:[0-9]+:P:[^:]*:$test:" \
-                "$logdir/$build-mt-retry-$test-$k.out"; then
-            echo "P $k" >"$logdir/$build-mt-retry-$test.verdict"
+                "$logdir/$build-$mode-retry-$test-$k.out"; then
+            echo "P $k" >"$logdir/$build-$mode-retry-$test.verdict"
             return
         fi
     done
-    echo "F $MT_ATTEMPTS" >"$logdir/$build-mt-retry-$test.verdict"
+    echo "F $attempts" >"$logdir/$build-$mode-retry-$test.verdict"
 }
 pids=()
 for build in plain nst; do
     if [ $build = plain ]; then bin=$plain; else bin=$nstbin; fi
     for c in $(awk '$2 != "P" && /^mt:/ { print $1 }' "$logdir/$build.results"); do
-        retry $build "$bin" "${c#mt:}" &
+        retry $build "$bin" mt "${c#mt:}" "$MT_ATTEMPTS" &
+        pids+=($!)
+    done
+    [ "$ST_ATTEMPTS" -gt 1 ] || continue
+    for c in $(awk '$2 != "P" && /^st:/ { print $1 }' "$logdir/$build.results"); do
+        retry $build "$bin" st "${c#st:}" "$ST_ATTEMPTS" &
         pids+=($!)
     done
 done
 for p in "${pids[@]}"; do wait "$p"; done
 for build in plain nst; do
-    for v in "$logdir"/$build-mt-retry-*.verdict; do
+    for v in "$logdir"/$build-[ms]t-retry-*.verdict; do
         [ -f "$v" ] || continue
-        test=${v#"$logdir/$build-mt-retry-"}; test=${test%.verdict}
+        mode=${v#"$logdir/$build-"}; mode=${mode%%-*}
+        test=${v#"$logdir/$build-$mode-retry-"}; test=${test%.verdict}
         read -r r k <"$v"
         if [ "$r" = P ]; then
-            echo "$build: mt:$test failed, then passed on attempt $k (threaded-mode race)"
-            awk -v c="mt:$test" -v k="$k" \
+            echo "$build: $mode:$test failed, then passed on attempt $k (race in Sofia's harness)"
+            awk -v c="$mode:$test" -v k="$k" \
                 '$1 == c { $0 = c " P passed on attempt " k } { print }' \
                 "$logdir/$build.results" >"$logdir/$build.results.tmp" &&
                 mv "$logdir/$build.results.tmp" "$logdir/$build.results"
         else
-            awk -v c="mt:$test" -v k="$k" \
+            awk -v c="$mode:$test" -v k="$k" \
                 '$1 == c { $0 = $0 " (all " k " attempts failed)" } { print }' \
                 "$logdir/$build.results" >"$logdir/$build.results.tmp" &&
                 mv "$logdir/$build.results.tmp" "$logdir/$build.results"
@@ -146,6 +155,30 @@ done
 cmp -s <(cut -d' ' -f1 "$logdir/plain.results" | sort) \
        <(cut -d' ' -f1 "$logdir/nst.results" | sort) ||
     problem "the two builds did not run the same cases"
+
+# Cases of Sofia's own suite that fail without nst on this Sofia line
+# (BASELINE_FAILURES, a file like EXPECTED_FAILURES: Sofia's own defects,
+# e.g. on 1.13.17; empty on 1.12.11): each must fail in the baseline
+# (except those whose reason starts with "unstable:", which fail in some
+# runs only, with and without nst); they are left out of the comparison and
+# the counts, and listed.
+if [ -n "${BASELINE_FAILURES:-}" ]; then
+    base_cases=$(sed -e 's/#.*//' "$BASELINE_FAILURES" | awk 'NF { print $1 }' | sort)
+    echo "left out: cases that fail without nst on this Sofia line ($BASELINE_FAILURES):"
+    for c in $base_cases; do
+        p=$(awk -v c="$c" '$1 == c { print $2 }' "$logdir/plain.results")
+        n=$(awk -v c="$c" '$1 == c { print $2 }' "$logdir/nst.results")
+        echo "  $c: without nst ${p:-not run}, with nst ${n:-not run}"
+        why=$(sed -e 's/#.*//' "$BASELINE_FAILURES" | awk -v c="$c" '$1 == c { print $2; exit }')
+        [ "$p" = P ] && [ "$why" != "unstable:" ] &&
+            problem "$c passes without nst: remove it from $BASELINE_FAILURES"
+        [ -n "$p" ] || problem "$c (in $BASELINE_FAILURES) did not run"
+        for b in plain nst; do
+            awk -v c="$c" '$1 != c' "$logdir/$b.results" >"$logdir/$b.results.tmp" &&
+                mv "$logdir/$b.results.tmp" "$logdir/$b.results"
+        done
+    done
+fi
 
 count() { awk -v r="$2" '$2 == r' "$logdir/$1.results" | wc -l; }
 plain_pass=$(count plain P)
