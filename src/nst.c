@@ -232,7 +232,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   nst->ns_calls.table = g_hash_table_new_full(g_direct_hash, g_direct_equal,
                                               NULL, nst_call_free);
   if (nst_parser_init(&nst->ns_parser) < 0)
-    SU_DEBUG_1(("nst_create: no memory for the parser\n"));
+    SU_DEBUG_1(("%s", "nst_create: no memory for the parser\n"));
   nst->ns_calls.supported = nst_supported_from_tags(nst->ns_home,
     sip_supported_make(nst->ns_home, NST_NUA_SUPPORTED), ta_args(ta), 1);
   if (nst->ns_parser.np_mclass && nst->ns_calls.supported) {

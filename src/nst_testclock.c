@@ -175,7 +175,7 @@ int nst_clock_advance(su_root_t *root, unsigned long ms)
   su_time64_t target;
 
   if (!clk.installed) {
-    SU_DEBUG_1(("nst_clock_advance: no fake clock (nst_clock_fake())\n"));
+    SU_DEBUG_1(("%s", "nst_clock_advance: no fake clock (nst_clock_fake())\n"));
     return -1;
   }
   if (is_glib_root(root) && !glib_reads_sofia_clock()) {
