@@ -43,32 +43,32 @@
 
 /* Sofia's hooks: exported by libsofia-sip-ua, declared in no header. */
 extern void (*_su_time)(su_time_t *tv);
-extern su_time64_t (*_su_nanotime)(su_time64_t *t);
-extern su_time64_t (*_su_monotime)(su_time64_t *t);
+extern int64_t (*_su_nanotime)(int64_t *t);
+extern int64_t (*_su_monotime)(int64_t *t);
 
-#define NS_PER_MS ((su_time64_t)1000000)
+#define NS_PER_MS ((int64_t)1000000)
 #define NTP_EPOCH 2208988800UL  /* 1900 (su_time_t) to 1970 (GTimeVal) */
 
 static struct {
   int          installed;
-  su_time64_t  offset_ns;           /* how far the fake clock is ahead */
+  int64_t  offset_ns;           /* how far the fake clock is ahead */
   void       (*saved_time)(su_time_t *);
-  su_time64_t (*saved_nanotime)(su_time64_t *);
-  su_time64_t (*saved_monotime)(su_time64_t *);
+  int64_t (*saved_nanotime)(int64_t *);
+  int64_t (*saved_monotime)(int64_t *);
   int          glib_hook_seen;      /* nst_clock_gtimeval() was called */
 } clk;
 
-static su_time64_t offset_ns(void)
+static int64_t offset_ns(void)
 {
   return __atomic_load_n(&clk.offset_ns, __ATOMIC_RELAXED);
 }
 
 static void fake_time(su_time_t *tv)
 {
-  *tv = su_time64_to_time(su_time_to_time64(*tv) + offset_ns());
+  *tv = int64_to_time(su_time_to_time64(*tv) + offset_ns());
 }
 
-static su_time64_t fake_time64(su_time64_t *t)
+static int64_t fake_time64(int64_t *t)
 {
   return *t += offset_ns();
 }
@@ -149,19 +149,19 @@ static su_duration_t step(su_root_t *root)
 }
 
 /* The real clock, unhooked; only differences of it are used. */
-static su_time64_t real_ns(void)
+static int64_t real_ns(void)
 {
   struct timespec ts;
 
   clock_gettime(CLOCK_REALTIME, &ts);
-  return (su_time64_t)ts.tv_sec * 1000000000 + (su_time64_t)ts.tv_nsec;
+  return (int64_t)ts.tv_sec * 1000000000 + (int64_t)ts.tv_nsec;
 }
 
 /* Put the fake clock at @a target (ns on the real clock's scale), or
  * leave it where it is if it is past that already; returns where it is. */
-static su_time64_t set_clock(su_time64_t target)
+static int64_t set_clock(int64_t target)
 {
-  su_time64_t real = real_ns();
+  int64_t real = real_ns();
 
   if (target < real + offset_ns())
     return real + offset_ns();
@@ -172,14 +172,14 @@ static su_time64_t set_clock(su_time64_t target)
 int nst_clock_advance(su_root_t *root, unsigned long ms)
 {
   su_duration_t next;
-  su_time64_t target;
+  int64_t target;
 
   if (!clk.installed) {
     SU_DEBUG_1(("%s", "nst_clock_advance: no fake clock (nst_clock_fake())\n"));
     return -1;
   }
   if (is_glib_root(root) && !glib_reads_sofia_clock()) {
-    SU_DEBUG_1(("nst_clock_advance: su_glib's GSource reads GLib's clock: "
+    SU_DEBUG_1(("%s", "nst_clock_advance: su_glib's GSource reads GLib's clock: "
                 "put NST_CLOCK_GLIB_SOURCE_TIME in the test program\n"));
     return -1;
   }
@@ -192,7 +192,7 @@ int nst_clock_advance(su_root_t *root, unsigned long ms)
                      : next > 1 || next < 0 ? (su_duration_t)ms : 1;
     if ((unsigned long)by > ms)
       by = (su_duration_t)ms;
-    target = set_clock(target + (su_time64_t)by * NS_PER_MS);
+    target = set_clock(target + (int64_t)by * NS_PER_MS);
     ms -= (unsigned long)by;
     next = step(root);
   }
