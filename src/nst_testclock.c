@@ -42,33 +42,41 @@
 #include <sofia-sip/su_debug.h>
 
 /* Sofia's hooks: exported by libsofia-sip-ua, declared in no header. */
-extern void (*_su_time)(su_time_t *tv);
-extern int64_t (*_su_nanotime)(int64_t *t);
-extern int64_t (*_su_monotime)(int64_t *t);
+/* Sofia's clock in ns: su_time64_t on 1.12, su_nanotime_t on 1.13, both
+ * uint64_t (since the NTP epoch, as su_time_t). */
+typedef uint64_t nst_time64_t;
 
-#define NS_PER_MS ((int64_t)1000000)
+extern void (*_su_time)(su_time_t *tv);
+extern nst_time64_t (*_su_nanotime)(nst_time64_t *t);
+extern nst_time64_t (*_su_monotime)(nst_time64_t *t);
+
+#define NS_PER_MS ((nst_time64_t)1000000)
 #define NTP_EPOCH 2208988800UL  /* 1900 (su_time_t) to 1970 (GTimeVal) */
 
 static struct {
   int          installed;
-  int64_t  offset_ns;           /* how far the fake clock is ahead */
+  nst_time64_t  offset_ns;           /* how far the fake clock is ahead */
   void       (*saved_time)(su_time_t *);
-  int64_t (*saved_nanotime)(int64_t *);
-  int64_t (*saved_monotime)(int64_t *);
+  nst_time64_t (*saved_nanotime)(nst_time64_t *);
+  nst_time64_t (*saved_monotime)(nst_time64_t *);
   int          glib_hook_seen;      /* nst_clock_gtimeval() was called */
 } clk;
 
-static int64_t offset_ns(void)
+static nst_time64_t offset_ns(void)
 {
   return __atomic_load_n(&clk.offset_ns, __ATOMIC_RELAXED);
 }
 
 static void fake_time(su_time_t *tv)
 {
-  *tv = int64_to_time(su_time_to_time64(*tv) + offset_ns());
+  nst_time64_t t = (nst_time64_t)tv->tv_sec * 1000000000u +
+                   (nst_time64_t)tv->tv_usec * 1000u + offset_ns();
+
+  tv->tv_sec = (unsigned long)(t / 1000000000u);
+  tv->tv_usec = (unsigned long)(t % 1000000000u / 1000u);
 }
 
-static int64_t fake_time64(int64_t *t)
+static nst_time64_t fake_time64(nst_time64_t *t)
 {
   return *t += offset_ns();
 }
@@ -149,19 +157,19 @@ static su_duration_t step(su_root_t *root)
 }
 
 /* The real clock, unhooked; only differences of it are used. */
-static int64_t real_ns(void)
+static nst_time64_t real_ns(void)
 {
   struct timespec ts;
 
   clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + (int64_t)ts.tv_nsec;
+  return (nst_time64_t)ts.tv_sec * 1000000000 + (nst_time64_t)ts.tv_nsec;
 }
 
 /* Put the fake clock at @a target (ns on the real clock's scale), or
  * leave it where it is if it is past that already; returns where it is. */
-static int64_t set_clock(int64_t target)
+static nst_time64_t set_clock(nst_time64_t target)
 {
-  int64_t real = real_ns();
+  nst_time64_t real = real_ns();
 
   if (target < real + offset_ns())
     return real + offset_ns();
@@ -172,7 +180,7 @@ static int64_t set_clock(int64_t target)
 int nst_clock_advance(su_root_t *root, unsigned long ms)
 {
   su_duration_t next;
-  int64_t target;
+  nst_time64_t target;
 
   if (!clk.installed) {
     SU_DEBUG_1(("%s", "nst_clock_advance: no fake clock (nst_clock_fake())\n"));
@@ -192,7 +200,7 @@ int nst_clock_advance(su_root_t *root, unsigned long ms)
                      : next > 1 || next < 0 ? (su_duration_t)ms : 1;
     if ((unsigned long)by > ms)
       by = (su_duration_t)ms;
-    target = set_clock(target + (int64_t)by * NS_PER_MS);
+    target = set_clock(target + (nst_time64_t)by * NS_PER_MS);
     ms -= (unsigned long)by;
     next = step(root);
   }
