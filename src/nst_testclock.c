@@ -48,7 +48,9 @@ typedef uint64_t nst_time64_t;
 
 extern void (*_su_time)(su_time_t *tv);
 extern nst_time64_t (*_su_nanotime)(nst_time64_t *t);
-extern nst_time64_t (*_su_monotime)(nst_time64_t *t);
+/* Sofia-SIP 1.13 has no monotonic hook (its su_monotime() reads the
+ * kernel's clock): weak, so that &_su_monotime is NULL there. */
+extern nst_time64_t (*_su_monotime)(nst_time64_t *t) __attribute__((weak));
 
 #define NS_PER_MS ((nst_time64_t)1000000)
 #define NTP_EPOCH 2208988800UL  /* 1900 (su_time_t) to 1970 (GTimeVal) */
@@ -86,11 +88,12 @@ int nst_clock_fake(void)
   if (!clk.installed) {
     clk.saved_time = _su_time;
     clk.saved_nanotime = _su_nanotime;
-    clk.saved_monotime = _su_monotime;
+    clk.saved_monotime = &_su_monotime ? _su_monotime : NULL;
     clk.offset_ns = 0;
     _su_time = fake_time;
     _su_nanotime = fake_time64;
-    _su_monotime = fake_time64;
+    if (&_su_monotime)
+      _su_monotime = fake_time64;
     clk.installed = 1;
   }
   return 0;
@@ -102,7 +105,8 @@ void nst_clock_real(void)
     return;
   _su_time = clk.saved_time;
   _su_nanotime = clk.saved_nanotime;
-  _su_monotime = clk.saved_monotime;
+  if (&_su_monotime)
+    _su_monotime = clk.saved_monotime;
   clk.installed = 0;
   __atomic_store_n(&clk.offset_ns, 0, __ATOMIC_RELAXED);
 }
