@@ -113,7 +113,7 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
 
   switch (event) {
   case nua_i_invite: {
-    int reinvite = call && call->nc_established;
+    int reinvite = call && nst_call_is_established(call);
     if (call == NULL && *status >= 200)
       return 1;   /* nua answered it: a re-INVITE in a call nst never saw */
     pass = nst_call_on_i_invite(&nst->ns_calls, call, nh, sip);
@@ -294,7 +294,7 @@ void nst_handle_destroy(nst_t *nst, nua_handle_t *nh)
   nst_call_t *call = nst ? nst_call_find(&nst->ns_calls, nh) : NULL;
 
   if (call)
-    g_hash_table_remove(nst->ns_calls.table, nh);   /* cancels its timers */
+    nst_call_destroyed_by_app(call);   /* cancels its timers */
   if (nh)
     nua_handle_destroy(nh);
 }

@@ -2,9 +2,13 @@
 /*
  * nst - one call: sending, refreshing, answering, failures.
  *
- * The state of a call is "who refreshes" (local/remote), the interval and
- * the Min-SE in force, and what is in flight. Every 2xx to an INVITE or
- * UPDATE, in either direction, re-arms the timers through call_set_session().
+ * A call is in one named state (nst_states.h; doc/call-states.md draws
+ * them) and moves only by call_move(), along a transition the table in
+ * nst_states.c lists. Apart from it, the view says which of nua's events
+ * the application is shown (call_show()). The session itself is "who
+ * refreshes" (local/remote), the interval and the Min-SE in force: every
+ * 2xx to an INVITE or UPDATE, in either direction, re-arms the timers
+ * through call_set_session().
  */
 #include "config.h"
 
@@ -104,6 +108,53 @@ static void call_forget(nst_call_t *call)
 }
 
 /* ---------------------------------------------------------------------- */
+/* States */
+
+/* The one place a call changes state. An unlisted move is a bug, said at
+ * level 1 (the tests fail on it); the call moves all the same. */
+static void call_move(nst_call_t *call, nst_call_event_t event, nst_call_state_t to)
+{
+  nst_call_state_t from = call->nc_state;
+
+  if (!nst_transition_is_listed(from, event, to))
+    SU_DEBUG_1(("nst: %p unlisted transition %s --%s--> %s\n", (void *)call->nc_nh,
+                nst_call_state_name(from), nst_call_event_name(event),
+                nst_call_state_name(to)));
+  else
+    SU_DEBUG_7(("nst: %p transition %s --%s--> %s\n", (void *)call->nc_nh,
+                nst_call_state_name(from), nst_call_event_name(event),
+                nst_call_state_name(to)));
+  call->nc_state = to;
+}
+
+/* The call leaves the table: @a event ends it. */
+static void call_move_gone(nst_call_t *call, nst_call_event_t event)
+{
+  call_move(call, event, nst_cs_gone);
+  call_forget(call);
+}
+
+void nst_call_destroyed_by_app(nst_call_t *call)
+{
+  call_move_gone(call, nst_ce_destroyed);
+}
+
+/* What the application is shown changes (doc/call-states.md, "view"). */
+static void call_show(nst_call_t *call, nst_view_t view)
+{
+  SU_DEBUG_7(("nst: %p view %s -> %s\n", (void *)call->nc_nh,
+              nst_view_name(call->nc_view), nst_view_name(view)));
+  call->nc_view = view;
+}
+
+/* A 2xx went either way: the session is (or was) up. */
+int nst_call_is_established(nst_call_t const *call)
+{
+  return call->nc_state == nst_cs_session || call->nc_state == nst_cs_refreshing ||
+         call->nc_state == nst_cs_ending;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Telling the application */
 
 static nst_method_t call_refresh_method(nst_call_t const *call)
@@ -195,6 +246,7 @@ static int call_is_gone(nst_call_t *call)
   nst_sched_cancel(&call->nc_expiry_timer);
   nst_sched_cancel(&call->nc_lifetime_timer);
   call->nc_expires_at = nst_no_time;
+  call_move(call, nst_ce_destroyed, nst_cs_gone);
   if (call_report(call, nst_ev_ended, 0, NULL))
     call_forget(call);
   return 1;
@@ -227,7 +279,7 @@ static void call_arm(nst_call_t *call)
   nst_sched_cancel(&call->nc_refresh_timer);
   nst_sched_cancel(&call->nc_expiry_timer);
   call->nc_expires_at = nst_no_time;   /* until armed again */
-  call->nc_refresh_waiting = 0;
+  call->nc_refresh_owed = 0;
   call->nc_refreshed_at = now;
 
   if (interval == 0)
@@ -243,11 +295,26 @@ static void call_arm(nst_call_t *call)
   }
 }
 
-/* The one place a session starts, changes or stops. */
-static void call_set_session(nst_call_t *call, nst_outcome_t const *session)
+/* Where a 2xx (@a event) takes the call: into the session, out of our
+ * refresh if it answers that, and nowhere while BYE is going. */
+static nst_call_state_t call_state_after_2xx(nst_call_t const *call, nst_call_event_t event)
+{
+  switch (call->nc_state) {
+  case nst_cs_ending:
+    return nst_cs_ending;
+  case nst_cs_refreshing:
+    return event == nst_ce_refresh_2xx ? nst_cs_session : nst_cs_refreshing;
+  default:
+    return nst_cs_session;
+  }
+}
+
+/* The one place a session starts, changes or stops: a 2xx (@a event). */
+static void call_set_session(nst_call_t *call, nst_outcome_t const *session,
+                             nst_call_event_t event)
 {
   call->nc_session = *session;
-  call->nc_established = 1;
+  call_move(call, event, call_state_after_2xx(call, event));
   if (!call->nc_appl_update) {
     /* From now on the peer's UPDATEs are session refreshes: nua hands them
      * to us unanswered, so that the 200 carries the timer headers. Not
@@ -442,8 +509,10 @@ int nst_call_send_app(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
     return 0;
   }
 
-  if (!call->nc_established && method == nst_method_invite)
+  if (!nst_call_is_established(call) && method == nst_method_invite) {
     call->nc_caller = 1;        /* we place the call: we own the Call-ID */
+    call_move(call, nst_ce_app_invite, nst_cs_calling);
+  }
 
   nst_config_for_role(&cfg, 1);
   call->nc_config = cfg;
@@ -466,7 +535,7 @@ static int call_busy(nst_call_t const *call)
 {
   return call->nc_refreshing != nst_method_none ||
          call->nc_app_method != nst_method_none ||
-         call->nc_peer_pending;
+         call->nc_peer_offer;
 }
 
 static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
@@ -482,7 +551,7 @@ static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
     /* A re-INVITE, or an UPDATE with SDP (NSTTAG_REFRESH_SDP()), is an
      * offer/answer of nua's session: it reports call states, which the
      * application must not see (on_i_state). */
-    call->nc_hide_states = 1;
+    call_show(call, nst_view_hide_refresh);
     call_send(call, method, nst_send_session, h, NULL);
   }
 }
@@ -493,6 +562,7 @@ static void call_start_refresh(nst_call_t *call)
 
   call->nc_refreshes++;
   call->nc_422_retries = 0;
+  call_move(call, nst_ce_refresh_due, nst_cs_refreshing);
   call_send_refresh(call, &h);
   call_report(call, nst_ev_refresh_sent, 0, NULL);
 }
@@ -504,12 +574,12 @@ static void call_refresh_due(void *arg)
   if (call_is_gone(call))
     return;
 
-  if (call->nc_ending || !call->nc_session.interval)
+  if (call->nc_state == nst_cs_ending || !call->nc_session.interval)
     return;
   if (call_busy(call)) {
     SU_DEBUG_5(("nst: %p refresh waits for a pending transaction\n",
                 (void *)call->nc_nh));
-    call->nc_refresh_waiting = 1;
+    call->nc_refresh_owed = 1;
     return;
   }
   call_start_refresh(call);
@@ -525,8 +595,8 @@ static void call_next(nst_call_t *call, enum nst_next_step_e step)
 /* Something pending ended: a refresh that came due meanwhile goes now. */
 static void call_idle(nst_call_t *call)
 {
-  if (call->nc_refresh_waiting && !call_busy(call) && !call->nc_ending) {
-    call->nc_refresh_waiting = 0;
+  if (call->nc_refresh_owed && !call_busy(call) && call->nc_state != nst_cs_ending) {
+    call->nc_refresh_owed = 0;
     call_next(call, nst_next_refresh);
   }
 }
@@ -538,10 +608,11 @@ static void call_retry_refresh_in(nst_call_t *call, uint64_t ms)
   nst_sched_arm(&call->nc_refresh_timer, ms, call_refresh_due, call);
 }
 
-/* End the call with BYE (nua gives it a fresh CSeq); @a reason is static. */
-static void call_end(nst_call_t *call, char const *reason)
+/* End the call with BYE (nua gives it a fresh CSeq), because of @a event;
+ * @a reason is static. */
+static void call_end(nst_call_t *call, nst_call_event_t event, char const *reason)
 {
-  call->nc_ending = 1;
+  call_move(call, event, nst_cs_ending);
   nst_sched_cancel(&call->nc_refresh_timer);
   nst_sched_cancel(&call->nc_expiry_timer);
   nst_sched_cancel(&call->nc_lifetime_timer);
@@ -561,7 +632,7 @@ static void call_next_due(void *arg)
   call->nc_next = nst_next_none;
   switch (step) {
   case nst_next_refresh:
-    if (!call_busy(call) && !call->nc_ending)
+    if (call->nc_state == nst_cs_session && !call_busy(call))
       call_start_refresh(call);
     break;
   case nst_next_resend_refresh:
@@ -587,11 +658,11 @@ static void call_expiry_due(void *arg)
   if (call_is_gone(call))
     return;
 
-  if (call->nc_ending)
+  if (call->nc_state == nst_cs_ending)
     return;
   call->nc_expires_at = nst_no_time;
   if (call_report(call, nst_ev_expired, 0, NULL))
-    call_end(call, NST_EXPIRY_REASON);
+    call_end(call, nst_ce_expired, NST_EXPIRY_REASON);
 }
 
 /* No refresh yet, and the session ends soon: say so, then wait for the
@@ -605,11 +676,11 @@ static void call_expiry_warning_due(void *arg)
   if (call_is_gone(call))
     return;
 
-  if (call->nc_ending)
+  if (call->nc_state == nst_cs_ending)
     return;
   if (!call_report(call, nst_ev_expiring, 0, NULL))
     return;
-  if (call->nc_ending || nst_sched_remaining_ms(&call->nc_expiry_timer) >= 0)
+  if (call->nc_state == nst_cs_ending || nst_sched_remaining_ms(&call->nc_expiry_timer) >= 0)
     return;
   left = su_duration(call->nc_expires_at, su_now());
   nst_sched_arm(&call->nc_expiry_timer, left > 0 ? (uint64_t)left : 0,
@@ -628,10 +699,11 @@ nst_lifetime_t nst_call_set_lifetime(nst_calls_t *calls, nua_handle_t *nh,
 
   if (return_granted)
     *return_granted = 0;
-  if (call == NULL || !call->nc_established || call->nc_ending) {
+  if (call == NULL || !nst_call_is_established(call) || call->nc_state == nst_cs_ending) {
     SU_DEBUG_3(("nst: %p lifetime of %u s rejected: %s\n", (void *)nh, seconds,
                 call == NULL ? "no call nst knows" :
-                call->nc_ending ? "the call is ending" : "the call is not established"));
+                call->nc_state == nst_cs_ending ? "the call is ending" :
+                "the call is not established"));
     return nst_lifetime_rejected;
   }
 
@@ -657,14 +729,14 @@ static void call_lifetime_due(void *arg)
   if (call_is_gone(call))
     return;
 
-  if (call->nc_ending)
+  if (call->nc_state == nst_cs_ending)
     return;
   if (!call_report(call, nst_ev_lifetime_expiring, 0, NULL))
     return;
-  if (call->nc_ending || nst_sched_remaining_ms(&call->nc_lifetime_timer) >= 0)
+  if (call->nc_state == nst_cs_ending || nst_sched_remaining_ms(&call->nc_lifetime_timer) >= 0)
     return;
-  if (call_report(call, nst_ev_lifetime_expired, 0, NULL) && !call->nc_ending)
-    call_end(call, NST_LIFETIME_REASON);
+  if (call_report(call, nst_ev_lifetime_expired, 0, NULL) && call->nc_state != nst_cs_ending)
+    call_end(call, nst_ce_lifetime_ended, NST_LIFETIME_REASON);
 }
 
 /* A failure response to our refresh: decide what comes next, then tell
@@ -685,6 +757,7 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
       call->nc_session.interval = next.se;
       call->nc_session.min_se = next.min_se;
       call->nc_sent = next;
+      call_move(call, nst_ce_refresh_422, nst_cs_refreshing);
       call_next(call, nst_next_resend_refresh);
       call_report(call, nst_ev_refresh_failed, status, phrase);
       return;
@@ -693,6 +766,8 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
   }
 
   call->nc_refreshing = nst_method_none;
+  if (action != nst_fail_end_call)
+    call_move(call, nst_ce_refresh_failed, nst_cs_session);
   switch (action) {
   case nst_fail_use_reinvite:
     /* doc/pitfalls.md 4: UPDATE refused, re-INVITE now and from now on. */
@@ -703,7 +778,7 @@ static void call_refresh_failed(nst_call_t *call, nst_method_t method, int statu
     call_retry_refresh_in(call, nst_glare_delay_ms(call->nc_caller, g_random_double()));
     break;
   case nst_fail_end_call:
-    call_end(call, status == 481
+    call_end(call, nst_ce_refresh_fatal, status == 481
              ? "SIP;cause=481;text=\"Session refresh failed\""
              : "SIP;cause=408;text=\"Session refresh failed\"");
     break;
@@ -724,6 +799,13 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
   nst_hdrs_t resp;
   nst_outcome_t o;
 
+  if (status >= 300 && call->nc_state == nst_cs_ending) {
+    /* BYE is going: nothing to retry. */
+    call->nc_refreshing = nst_method_none;
+    call_move(call, nst_ce_refresh_failed, nst_cs_ending);
+    call_report(call, nst_ev_refresh_failed, status, phrase);
+    return 0;
+  }
   if (status >= 300) {
     call_refresh_failed(call, method, status, phrase, sip);
     return 0;
@@ -737,7 +819,7 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
    * a 2xx without Session-Expires turns the timer off. */
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
   o = nst_uac_policy(&call->nc_config, &call->nc_sent, &o);
-  call_set_session(call, &o);
+  call_set_session(call, &o, nst_ce_refresh_2xx);
   if (call_report(call, nst_ev_refresh_answered, status, phrase))
     call_idle(call);
   return 0;
@@ -764,7 +846,7 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
     /* Section 7.3: retry with the 422's Min-SE. */
     call->nc_422_retries++;
     call->nc_sent = next;
-    if (call->nc_established) {
+    if (nst_call_is_established(call)) {
       call->nc_resend_method = method;
       call_next(call, nst_next_resend_app);
     }
@@ -773,7 +855,8 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
        * (on_i_state), out of the application's sight: the same Call-ID and
        * From address (section 7.3, RFC 3261 8.1.3.5), a new From tag (the
        * section 13 example as erratum 1681 corrects it), the next CSeq. */
-      call->nc_restarting = 1;
+      call_move(call, nst_ce_422, nst_cs_recalling);
+      call_show(call, nst_view_hide_recall);
       su_free(NULL, call->nc_call_id), su_free(NULL, call->nc_from);
       su_free(NULL, call->nc_cseq);
       call->nc_call_id = sip_call_id_dup(NULL, sip->sip_call_id);
@@ -808,7 +891,7 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
   call_note_peer(call, sip);
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
   o = nst_uac_policy(&call->nc_config, &call->nc_sent, &o);
-  call_set_session(call, &o);
+  call_set_session(call, &o, nst_ce_2xx);
   if (call_report(call, nst_ev_negotiated, status, phrase))
     call_idle(call);
   return 1;
@@ -893,7 +976,7 @@ int nst_call_respond_app(nst_calls_t *calls, nua_handle_t *nh, int status,
   nst_config_t cfg;
   nst_outcome_t o;
 
-  if (call == NULL || call->nc_established || status < 200 || status >= 300) {
+  if (call == NULL || nst_call_is_established(call) || status < 200 || status >= 300) {
     /* Provisional, failure, or a call nst did not see: plain nua. */
     nua_respond(nh, status, phrase, TAG_NEXT(tags));
     return 0;
@@ -908,7 +991,7 @@ int nst_call_respond_app(nst_calls_t *calls, nua_handle_t *nh, int status,
     memset(&o, 0, sizeof o);    /* too late for 422: answer without timer */
   call_respond(call, status, phrase, &o, tags);
 
-  call_set_session(call, &o);
+  call_set_session(call, &o, nst_ce_app_2xx);
   call_report(call, nst_ev_negotiated, status, phrase);
   return 0;
 }
@@ -948,7 +1031,7 @@ static void call_accept_refresh(nst_call_t *call, nst_outcome_t const *o)
 
   call_respond(call, SIP_200_OK, o, with);
   call->nc_refreshes++;
-  call_set_session(call, o);
+  call_set_session(call, o, nst_ce_peer_refresh);
   call_report(call, nst_ev_refresh_received, 200, "OK");
 }
 
@@ -958,12 +1041,12 @@ int nst_call_on_i_invite(nst_calls_t *calls, nst_call_t *call, nua_handle_t *nh,
   nst_hdrs_t req = nst_read_hdrs(calls->parser, sip);
   nst_outcome_t o;
 
-  if (call && call->nc_established) {
+  if (call && nst_call_is_established(call)) {
     call_note_peer(call, sip);
     o = nst_negotiate_uas(&call->nc_config, &req, &call->nc_session);
     if (o.reject)
       return call_reject_in_dialog(call, &o);
-    call->nc_peer_pending = 1;  /* until its ACK */
+    call->nc_peer_offer = 1;    /* until its ACK */
     call_accept_refresh(call, &o);
     return 1;
   }
@@ -977,10 +1060,12 @@ int nst_call_on_i_invite(nst_calls_t *calls, nst_call_t *call, nua_handle_t *nh,
   if (o.reject) {
     /* The application never sees this attempt: the caller will retry with
      * a larger interval, in a new transaction. */
-    call->nc_rejected = 1;
+    call_move(call, nst_ce_peer_refused, nst_cs_refused);
+    call_show(call, nst_view_none);
     call_reject(call, &o, NULL);
     return 0;
   }
+  call_move(call, nst_ce_peer_invite, nst_cs_offered);
   return 1;
 }
 
@@ -991,7 +1076,7 @@ int nst_call_on_i_update(nst_call_t *call, sip_t const *sip)
   nst_outcome_t o;
 
   call_note_peer(call, sip);
-  if (!call->nc_established) {
+  if (!nst_call_is_established(call)) {
     /* An early UPDATE (preconditions): no session to refresh yet. */
     nua_respond(call->nc_nh, SIP_200_OK, NUTAG_WITH_THIS(calls->nua), TAG_END());
     return 1;
@@ -1005,75 +1090,85 @@ int nst_call_on_i_update(nst_call_t *call, sip_t const *sip)
 
 int nst_call_on_i_ack(nst_call_t *call)
 {
-  if (call->nc_peer_pending) {
-    call->nc_peer_pending = 0;
+  if (call->nc_peer_offer) {
+    call->nc_peer_offer = 0;
     call_idle(call);
   }
   return 1;
 }
 
-/* nua_i_state: hide the states of our own refreshes and 422 retries (the
- * application should not see its call "calling" again because a timer
- * refreshed it), forget the call when it ends. */
+/* nua ended the call (nua_callstate_terminated): the INVITE answered 422
+ * goes again, a call nst refused is destroyed, any other is forgotten. */
+static int call_on_terminated(nst_call_t *call)
+{
+  nua_handle_t *nh = call->nc_nh;
+
+  switch (call->nc_state) {
+  case nst_cs_recalling: {
+    /* The INVITE answered 422 ended its dialog: send it again, raised. */
+    tagi_t const same_dialog[] = {
+      { SIPTAG_CALL_ID(call->nc_call_id) },
+      { SIPTAG_FROM(call->nc_from) },
+      { SIPTAG_CSEQ(call->nc_cseq) },
+      { TAG_NEXT(call->nc_app_tags) }
+    };
+    call_move(call, nst_ce_recall, nst_cs_calling);
+    call_send(call, nst_method_invite, nst_send_session, &call->nc_sent,
+              same_dialog);
+    return 0;
+  }
+  case nst_cs_refused:
+    /* The application never saw this handle: ours to destroy. */
+    nua_handle_ref(nh);
+    call_move_gone(call, nst_ce_terminated);
+    nua_handle_destroy(nh);
+    nua_handle_unref(nh);
+    return 0;
+  default:
+    call_move_gone(call, nst_ce_terminated);
+    return 1;
+  }
+}
+
+/* nua_i_state: the view hides the states of our own refreshes and 422
+ * retries (the application should not see its call "calling" again
+ * because a timer refreshed it); the call is forgotten when it ends. */
 int nst_call_on_i_state(nst_call_t *call, int callstate)
 {
   if (callstate >= nua_callstate_completed)
     call_request_answered(call);   /* a 2xx of ours waited for PRACK */
-  if (callstate == nua_callstate_terminated) {
-    nua_handle_t *nh = call->nc_nh;
+  if (callstate == nua_callstate_terminated)
+    return call_on_terminated(call);
 
-    if (call->nc_restarting) {
-      /* The INVITE answered 422 ended its dialog: send it again, raised. */
-      tagi_t const same_dialog[] = {
-        { SIPTAG_CALL_ID(call->nc_call_id) },
-        { SIPTAG_FROM(call->nc_from) },
-        { SIPTAG_CSEQ(call->nc_cseq) },
-        { TAG_NEXT(call->nc_app_tags) }
-      };
-      call_send(call, nst_method_invite, nst_send_session, &call->nc_sent,
-                same_dialog);
-      return 0;
-    }
-    if (call->nc_rejected) {
-      /* The application never saw this handle: ours to destroy. */
-      nua_handle_ref(nh);
-      call_forget(call);
-      nua_handle_destroy(nh);
-      nua_handle_unref(nh);
-      return 0;
-    }
-    call_forget(call);
-    return 1;
-  }
-
-  if (call->nc_rejected)
+  switch (call->nc_view) {
+  case nst_view_none:
     return 0;
-
-  if (call->nc_restarting) {
+  case nst_view_hide_recall:
     if (callstate == nua_callstate_calling)
-      call->nc_restarting = 0;  /* the application saw "calling" already */
+      call_show(call, nst_view_all);  /* the application saw "calling" already */
     return 0;
-  }
-
-  if (call->nc_hide_states) {
+  case nst_view_hide_refresh:
     if (callstate == nua_callstate_ready && call->nc_refreshing == nst_method_none)
-      call->nc_hide_states = 0;
+      call_show(call, nst_view_all);
     return 0;
+  case nst_view_all:
+    break;
   }
 
-  if (!call->nc_established && !call->nc_caller &&
+  if (call->nc_state == nst_cs_offered &&
       (callstate == nua_callstate_completed || callstate == nua_callstate_ready)) {
     /* The application answered with plain nua_respond(): its 2xx carried
      * no Session-Expires, so the session has no timer (section 9). nst
      * says so and leaves the call to the application and nua. */
     memset(&call->nc_session, 0, sizeof call->nc_session);
+    call_move(call, nst_ce_app_plain_2xx, nst_cs_gone);
     if (call_report(call, nst_ev_negotiated, 200, sip_200_OK))
       call_forget(call);
     return 1;
   }
 
-  if (callstate == nua_callstate_ready && call->nc_peer_pending) {
-    call->nc_peer_pending = 0;
+  if (callstate == nua_callstate_ready && call->nc_peer_offer) {
+    call->nc_peer_offer = 0;
     call_idle(call);
   }
 
@@ -1082,7 +1177,7 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
 
 int nst_call_on_i_active(nst_call_t *call)
 {
-  return !call->nc_hide_states && !call->nc_restarting && !call->nc_rejected;
+  return call->nc_view == nst_view_all;
 }
 
 int nst_call_on_r_set_params(nst_call_t *call)
@@ -1095,5 +1190,5 @@ int nst_call_on_r_set_params(nst_call_t *call)
 
 int nst_call_on_i_terminated(nst_call_t *call)
 {
-  return !call->nc_restarting && !call->nc_rejected;
+  return call->nc_view != nst_view_hide_recall && call->nc_view != nst_view_none;
 }

@@ -13,6 +13,7 @@
 #include "nst_core.h"
 #include "nst_parser.h"
 #include "nst_sched.h"
+#include "nst_states.h"
 
 #include <nst/nst.h>
 
@@ -51,17 +52,20 @@ struct nst_call_s {
   nst_method_t       nc_app_method;  /* ... and its method (none: none pending) */
   unsigned           nc_422_retries; /* for the request in flight */
   unsigned           nc_refreshes;
-  nst_method_t       nc_refreshing;  /* our own refresh in flight */
+  /* Where the call is (nst_states.h, doc/call-states.md): what nst does
+   * on the wire, and, apart from it, what the application is shown. */
+  nst_call_state_t   nc_state;
+  nst_view_t         nc_view;
+  /* The transactions open in the session (any of them at once), and a
+   * refresh that came due while one was: it goes when the last closes. */
+  nst_method_t       nc_refreshing;  /* ours: its method (none: closed) */
+                                     /* the application's: nc_app_method */
+  unsigned           nc_peer_offer:1;   /* the peer's re-INVITE, until its ACK */
+  unsigned           nc_refresh_owed:1;
+  /* What nst learnt of the call and its peer. */
   unsigned           nc_caller:1;    /* we sent the initial INVITE */
-  unsigned           nc_established:1;
   unsigned           nc_peer_allows_update:1;
   unsigned           nc_update_refused:1; /* 405/501 to UPDATE seen */
-  unsigned           nc_rejected:1;  /* we answered the initial INVITE 422 */
-  unsigned           nc_restarting:1;/* initial INVITE sent again after 422 */
-  unsigned           nc_peer_pending:1; /* peer's re-INVITE awaits its ACK */
-  unsigned           nc_refresh_waiting:1; /* a refresh came due meanwhile */
-  unsigned           nc_hide_states:1;  /* hide nua_i_state of our refresh */
-  unsigned           nc_ending:1;    /* nst sent BYE */
   unsigned           nc_appl_update:1; /* nua hands us this call's UPDATEs */
   unsigned           nc_supported_opaque:1; /* a request/2xx of ours with
                                                the opaque Supported may still
@@ -101,6 +105,9 @@ struct nst_call_s {
 nst_call_t *nst_call_find(nst_calls_t const *calls, nua_handle_t const *nh);
 nst_call_t *nst_call_get(nst_calls_t *calls, nua_handle_t *nh);
 void nst_call_free(gpointer call);
+int nst_call_is_established(nst_call_t const *call);
+/* nst_handle_destroy(): the call goes, its timers with it. */
+void nst_call_destroyed_by_app(nst_call_t *call);
 void nst_call_info(nst_call_t const *call, int status, char const *phrase,
                    nst_info_t *info);
 

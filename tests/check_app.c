@@ -328,6 +328,7 @@ START_TEST(lifetime_granted_ends_call_with_bye_while_timer_refreshes)
   ck_assert_uint_eq(stats.ns_expiries, 0);
   ck_assert_uint_eq(stats.ns_refreshes_sent, 4);
   nua_handle_destroy(nh);
+  ck_assert_transition("session --lifetime_ended--> ending");
 }
 END_TEST
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The library's files stand on floors, and includes point down only:
-#   0 the core        nst_core nst_names nst_log nst_tag nst_config
+#   0 the core        nst_core nst_names nst_log nst_tag nst_config nst_states
 #   1 below the call  nst_sched nst_testclock nst_parser
 #   2 the calls       nst_call
 #   3 the module      nst nst_adopt nst_module.h
@@ -14,7 +14,7 @@ src=${1:-$(dirname "$0")/../src}
 
 floor_of() {
     case ${1##*/} in
-    nst_core.[ch]|nst_names.c|nst_log.c|nst_tag.c|nst_config.c) echo 0 ;;
+    nst_core.[ch]|nst_names.c|nst_log.c|nst_tag.c|nst_config.c|nst_states.[ch]) echo 0 ;;
     nst_sched.[ch]|nst_testclock.c|nst_parser.[ch])            echo 1 ;;
     nst_call.[ch])                                             echo 2 ;;
     nst.c|nst_adopt.c|nst_module.h)                            echo 3 ;;

@@ -325,6 +325,7 @@ START_TEST(lifecycle_handle_destroyed_while_refresh_in_flight)
   ck_assert_msg(!peer_has_request_of(sip_method_update) &&
                 !peer_has_request_of(sip_method_invite),
                 "a timer of a destroyed handle fired");
+  ck_assert_transition("refreshing --destroyed--> gone");
 }
 END_TEST
 

@@ -84,6 +84,8 @@ START_TEST(rfc4028_7_2_2xx_sets_interval_and_refresher)
 
   bye_from_peer();
   nua_handle_destroy(nh);
+  ck_assert_transition("new --app_invite--> calling");
+  ck_assert_transition("calling --2xx--> session");
 }
 END_TEST
 
@@ -129,6 +131,8 @@ START_TEST(rfc4028_9_uas_answers_se_refresher_uac_and_require)
 
   bye_from_peer();
   nua_handle_destroy(nh);
+  ck_assert_transition("new --peer_invite--> offered");
+  ck_assert_transition("offered --app_2xx--> session");
 }
 END_TEST
 
@@ -172,6 +176,8 @@ START_TEST(rfc4028_9_uas_rejects_too_small_interval_with_422)
   /* The application never hears of the rejected attempt. */
   ck_assert_msg(!(app_saw(nua_i_invite)), "application saw the INVITE answered 422");
   ck_assert_msg(!(app_saw(nua_i_state)), "application saw call states of the 422");
+  ck_assert_transition("new --peer_refused--> refused");
+  ck_assert_transition("refused --terminated--> gone");
 }
 END_TEST
 

@@ -170,6 +170,7 @@ START_TEST(plain_nua_invite_2xx_binds_and_nst_refreshes)
   only_nst_refreshes_at_half(90);
   bye_from_peer();
   nua_handle_destroy(nh);
+  ck_assert_transition("new --2xx--> session");
 }
 END_TEST
 
@@ -199,6 +200,7 @@ START_TEST(plain_nua_respond_2xx_has_no_timer_and_nst_says_so)
   s2_flush_events();
   bye_from_peer();
   nua_handle_destroy(nh);
+  ck_assert_transition("offered --app_plain_2xx--> gone");
 }
 END_TEST
 
@@ -243,6 +245,7 @@ START_TEST(plain_nua_bye_ends_nsts_timers)
   ck_assert_msg(!peer_has_request(), "a request after BYE");
   ck_assert_msg(s2_nst_events == NULL, "an nst event after BYE");
   nua_handle_destroy(nh);
+  ck_assert_transition("session --terminated--> gone");
 }
 END_TEST
 
@@ -271,6 +274,7 @@ START_TEST(plain_nua_handle_destroy_ends_nsts_timers_once)
   while ((bye = s2_sip_next_request(SIP_METHOD_BYE)))
     s2_sip_free_message(bye);
   ck_assert_msg(!peer_has_request(), "a request for a destroyed handle");
+  ck_assert_transition("session --destroyed--> gone");
 }
 END_TEST
 

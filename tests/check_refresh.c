@@ -120,6 +120,8 @@ START_TEST(rfc4028_10_uac_refreshes_by_update_at_half_interval)
   bye_from_peer();
   nua_handle_destroy(nh);
   loop_done();
+  ck_assert_transition("session --refresh_due--> refreshing");
+  ck_assert_transition("refreshing --refresh_2xx--> session");
 }
 END_TEST
 
@@ -178,6 +180,8 @@ START_TEST(rfc4028_10_uac_non_refresher_sends_bye_on_silence)
   expect_expiry_bye();
   nua_handle_destroy(nh);
   loop_done();
+  ck_assert_transition("session --expired--> ending");
+  ck_assert_transition("ending --terminated--> gone");
 }
 END_TEST
 
@@ -303,6 +307,7 @@ START_TEST(rfc4028_10_uas_answers_reinvite_refresh_and_rearms)
   expect_expiry_bye();
   nua_handle_destroy(nh);
   loop_done();
+  ck_assert_transition("session --peer_refresh--> session");
 }
 END_TEST
 

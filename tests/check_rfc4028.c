@@ -78,6 +78,9 @@ START_TEST(rfc4028_7_3_uac_retries_after_422_with_raised_values_same_dialog)
 
   bye_from_peer();
   nua_handle_destroy(nh);
+  ck_assert_transition("calling --422--> recalling");
+  ck_assert_transition("recalling --recall--> calling");
+  ck_assert_transition("calling --2xx--> session");
 }
 END_TEST
 
@@ -120,6 +123,7 @@ START_TEST(rfc4028_7_3_uac_gives_up_when_422_min_se_is_not_larger)
   /* Offered 1800, told at least 1800: a retry would get 422 again. */
   check_422_ends_the_call();
   nua_handle_destroy(nh);
+  ck_assert_transition("calling --terminated--> gone");
 }
 END_TEST
 
@@ -293,6 +297,7 @@ START_TEST(rfc4028_7_4_422_to_refresh_raises_and_retries_in_dialog)
   ck_assert_str_eq(again->sip->sip_call_id->i_id, update->sip->sip_call_id->i_id);
   s2_sip_free_message(update);
   raised_refresh_answered(nh, again);
+  ck_assert_transition("refreshing --refresh_422--> refreshing");
 }
 END_TEST
 
@@ -485,6 +490,7 @@ START_TEST(rfc4028_7_4_application_reinvite_carries_timer_and_rearms)
   advance(1);
   expect_expiry_bye();
   nua_handle_destroy(nh);
+  ck_assert_transition("session --2xx--> session");
 }
 END_TEST
 
@@ -654,6 +660,7 @@ START_TEST(rfc4028_10_503_keeps_call_and_retries_before_peer_gives_up)
   refresh_retried(refresh_at_45(SIP_METHOD_UPDATE), SIP_503_SERVICE_UNAVAILABLE, 7, 8);
   bye_from_peer();
   nua_handle_destroy(nh);
+  ck_assert_transition("refreshing --refresh_failed--> session");
 }
 END_TEST
 
@@ -766,6 +773,7 @@ START_TEST(rfc4028_10_481_to_refresh_ends_call)
   free(e);
   ck_assert(s2_check_callstate(nua_callstate_terminated));
   nua_handle_destroy(nh);
+  ck_assert_transition("refreshing --refresh_fatal--> ending");
 }
 END_TEST
 

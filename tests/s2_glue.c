@@ -11,6 +11,8 @@
 
 #include "s2_glue.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,11 +47,53 @@ static void record_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     s2_nst_event_hook(nst, event, nh);
 }
 
+/* ---------------------------------------------------------------------- */
+/* The transitions nst's calls take, read from its log (level 7: "nst: 0x..
+ * transition FROM --EVENT--> TO"). An unlisted transition fails the test
+ * at once; every line goes on to stderr as it would have. */
+
+static char transitions_taken[1 << 16];
+
+static void transitions_logger(void *stream, char const *fmt, va_list ap)
+{
+  char line[512], *t;
+  size_t used = strlen(transitions_taken);
+
+  (void)stream;
+  vsnprintf(line, sizeof line, fmt, ap);
+  fputs(line, stderr);
+  ck_assert_msg(strstr(line, " unlisted transition ") == NULL, "%s", line);
+  t = strstr(line, " transition ");
+  if (t && used + strlen(t) < sizeof transitions_taken)
+    strcat(transitions_taken, t + 1);   /* "transition A --e--> B\n" */
+}
+
+static void transitions_record(void)
+{
+  transitions_taken[0] = '\0';
+  su_log_redirect(nst_log, transitions_logger, NULL);
+  su_log_set_level(nst_log, 7);
+}
+
+int nst_transition_taken(char const *transition)
+{
+  char want[128];
+
+  snprintf(want, sizeof want, "transition %s\n", transition);
+  return strstr(transitions_taken, want) != NULL;
+}
+
+char const *nst_transitions_taken(void)
+{
+  return transitions_taken;
+}
+
 nua_t *nst_test_nua_create(su_root_t *root, nua_callback_f callback,
                            nua_magic_t *magic, tag_type_t tag, tag_value_t value, ...)
 {
   ta_list ta;
 
+  transitions_record();
   ta_start(ta, tag, value);
   s2_nst = nst_create(root, callback, magic,
                       /* The s2 peer is on IPv4 loopback (doc/nua-integration.md 7). */

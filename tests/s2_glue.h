@@ -37,6 +37,17 @@ extern void (*s2_nst_event_hook)(nst_t *nst, nst_event_t event, nua_handle_t *nh
 struct nst_recorded_event *nst_next_recorded_event(void);
 void nst_flush_recorded_events(void);
 
+/** Whether a call took @a transition ("FROM --EVENT--> TO", the names of
+ * src/nst_states.c) since the test's nua was created. */
+int nst_transition_taken(char const *transition);
+/** All it took, one "transition FROM --EVENT--> TO" per line. */
+char const *nst_transitions_taken(void);
+/** The test names the transition it covers (tests/check_states.sh reads
+ * these names and checks them against the table). */
+#define ck_assert_transition(t) \
+  ck_assert_msg(nst_transition_taken(t), "transition %s not taken; taken:\n%s", \
+                (t), nst_transitions_taken())
+
 /** Add @a test to @a tc if its name matches the selection (s2_select_tests()). */
 void nst_tcase_add_test(TCase *tc, TTest const *test, char const *name);
 
