@@ -38,7 +38,7 @@ run check-deb
 # "Sofia-SIP 1.12 and 1.13").
 
 echo "=== summary"
-sh "$(dirname "$0")/summary.sh" tests/check_*.log _asan/nst-*/tests/check_*.log \
+sh "$(dirname "$0")/summary.sh" tests/check_*.log tests/states/check_*.log _asan/nst-*/tests/check_*.log _asan/nst-*/tests/states/check_*.log \
     "$out"/check-sofia-suite.out "$out"/check-interop.out "$out"/check-cli.out \
     "$out"/check-interop-linphone.out "$out"/check-gnome-calls.out \
     "$out"/check-kamailio.out "$out"/check-fuzz.out "$out"/check-deb.out \

@@ -332,6 +332,82 @@ START_TEST(lifetime_granted_ends_call_with_bye_while_timer_refreshes)
 }
 END_TEST
 
+/* The lifetime runs out while our refresh UPDATE is out: the BYE goes;
+ * nua ends the UPDATE with a 408 of its own, which changes nothing (no
+ * second BYE, no new refresh), nor does the peer's late 200. */
+START_TEST(lifetime_ends_call_while_refresh_is_out)
+{
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0), TAG_END());
+  struct message *update, *bye;
+  unsigned granted = 0;
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 46, &granted), nst_lifetime_granted);
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh UPDATE");
+  advance(1);
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert_msg(bye != NULL, "no BYE at the end of the lifetime");
+  ck_assert_str_eq(bye->sip->sip_reason->re_cause, "16");
+  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  fail_unless_event(nua_r_bye, 200);
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  s2_sip_flush_messages();   /* the UPDATE's retransmissions before its 200 */
+  advance(90);
+  ck_assert_msg(!peer_has_request(), "%s after the BYE", peer_request_name());
+  nua_handle_destroy(nh);
+  ck_assert_transition("refreshing --lifetime_ended--> ending");
+  ck_assert_transition("ending --refresh_failed--> ending");
+  ck_assert_transition("ending --terminated--> gone");
+}
+END_TEST
+
+/* The peer hangs up while our refresh is out: the call is over, nst
+ * forgets it and sends nothing more. */
+START_TEST(peer_bye_while_refresh_is_out_ends_the_call)
+{
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0), TAG_END());
+  struct message *update;
+
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh UPDATE");
+  bye_from_peer();
+  s2_sip_free_message(update);
+  advance(90);
+  ck_assert_msg(!peer_has_request_of(sip_method_bye), "BYE after the peer's BYE");
+  nua_handle_destroy(nh);
+  ck_assert_transition("refreshing --terminated--> gone");
+}
+END_TEST
+
+/* The application turns the call down with nst_respond(): nst answers
+ * nothing of its own and forgets the call when nua ends it. */
+START_TEST(app_refuses_incoming_call_with_486)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("1800"), TAG_END());
+  struct message *r;
+
+  ck_assert_int_eq(nst_respond(s2_nst, nh, SIP_486_BUSY_HERE, TAG_END()), 0);
+  r = s2_sip_wait_for_response(486, SIP_METHOD_INVITE);
+  ck_assert(r != NULL);
+  ck_assert_msg(r->sip->sip_session_expires == NULL, "Session-Expires in a 486");
+  s2_sip_free_message(r);
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  settle();
+  ck_assert_msg(!nst_has_recorded_event(nst_ev_negotiated), "negotiated on a 486");
+  nua_handle_destroy(nh);
+  ck_assert_transition("new --peer_invite--> offered");
+  ck_assert_transition("offered --terminated--> gone");
+}
+END_TEST
+
 START_TEST(lifetime_lowered_to_the_configured_maximum)
 {
   nua_handle_t *nh = call_with("90;refresher=uas", NSTTAG_EXPIRY_WARNING(0),
@@ -610,6 +686,9 @@ void app_cases(Suite *s)
 
   tc = nst_tcase("app: call lifetime", setup_90);
   tcase_add_test(tc, lifetime_granted_ends_call_with_bye_while_timer_refreshes);
+  tcase_add_test(tc, lifetime_ends_call_while_refresh_is_out);
+  tcase_add_test(tc, peer_bye_while_refresh_is_out_ends_the_call);
+  tcase_add_test(tc, app_refuses_incoming_call_with_486);
   tcase_add_test(tc, lifetime_extended_from_the_callback);
   tcase_add_test(tc, lifetime_zero_clears_it);
   tcase_add_test(tc, lifetime_rejected_before_the_call_and_after_it);

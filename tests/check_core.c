@@ -8,6 +8,9 @@
 #include <stdlib.h>
 
 #include "nst_core.h"
+#include "nst_states.h"
+
+#include <string.h>
 
 static nst_config_t cfg;
 
@@ -520,6 +523,63 @@ START_TEST(refresh_batch_must_be_shorter_than_half_min_se)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* The table of a call's moves (src/nst_states.c, doc/call-states.md) */
+
+START_TEST(states_every_row_once_and_named)
+{
+  nst_transition_t const *a, *b;
+  unsigned i, j;
+
+  for (i = 0; (a = nst_transition_at(i)) != NULL; i++) {
+    ck_assert_int_lt(a->from, nst_cs_gone);          /* nothing leaves "gone" */
+    ck_assert_int_lt(a->to, nst_cs_count);
+    ck_assert_int_lt(a->event, nst_ce_count);
+    ck_assert_str_ne(nst_call_state_name(a->from), "unknown");
+    ck_assert_str_ne(nst_call_event_name(a->event), "unknown");
+    ck_assert(nst_transition_is_listed(a->from, a->event, a->to));
+    for (j = i + 1; (b = nst_transition_at(j)) != NULL; j++)
+      /* One event moves a state to one place: the table is a function. */
+      ck_assert_msg(!(a->from == b->from && a->event == b->event),
+                    "%s --%s--> twice", nst_call_state_name(a->from),
+                    nst_call_event_name(a->event));
+  }
+  ck_assert_uint_gt(i, 0);
+  ck_assert(!nst_transition_is_listed(nst_cs_gone, nst_ce_2xx, nst_cs_session));
+  ck_assert(!nst_transition_is_listed(nst_cs_refused, nst_ce_app_2xx, nst_cs_session));
+}
+END_TEST
+
+/* Every state but "gone" is reached from "new", and every one can end:
+ * no call is stuck in a state the table cannot leave. */
+START_TEST(states_all_reachable_and_all_end)
+{
+  int reach[nst_cs_count] = { 0 }, ends[nst_cs_count] = { 0 }, changed = 1;
+  nst_transition_t const *t;
+  unsigned i, s;
+
+  reach[nst_cs_new] = ends[nst_cs_gone] = 1;
+  while (changed) {
+    changed = 0;
+    for (i = 0; (t = nst_transition_at(i)) != NULL; i++) {
+      if (reach[t->from] && !reach[t->to])
+        reach[t->to] = changed = 1;
+      if (ends[t->to] && !ends[t->from])
+        ends[t->from] = changed = 1;
+    }
+  }
+  for (s = 0; s < nst_cs_count; s++) {
+    ck_assert_msg(reach[s], "%s is never reached", nst_call_state_name(s));
+    ck_assert_msg(ends[s], "%s never ends", nst_call_state_name(s));
+  }
+  /* Whatever the state, the application may destroy the handle, except
+   * in "refused", a call it never saw. */
+  for (s = 0; s < nst_cs_gone; s++)
+    ck_assert_int_eq(nst_transition_is_listed(s, nst_ce_destroyed, nst_cs_gone),
+                     s != nst_cs_refused);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
   Suite *s = suite_create("nst negotiation core");
@@ -594,6 +654,11 @@ static Suite *core_suite(void)
   tc = tcase_create("10 timing");
   tcase_add_test(tc, rfc4028_10_refresh_at_half_interval);
   tcase_add_test(tc, rfc4028_10_expiry_is_interval_minus_min_32_third);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("call states");
+  tcase_add_test(tc, states_every_row_once_and_named);
+  tcase_add_test(tc, states_all_reachable_and_all_end);
   suite_add_tcase(s, tc);
 
   return s;
