@@ -408,6 +408,114 @@ START_TEST(app_refuses_incoming_call_with_486)
 }
 END_TEST
 
+/* ====================================================================== */
+/* The application destroys the handle (nst_handle_destroy()) in each
+ * state: the call goes, with its timers, and nst sends nothing more. */
+
+START_TEST(app_destroys_call_while_its_invite_is_out)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite = nst_sends_invite(nh, TAG_END());
+
+  nst_handle_destroy(s2_nst, nh);
+  ck_assert_transition("calling --destroyed--> gone");
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);   /* nst knows the call no more */
+  s2_sip_free_message(invite);
+}
+END_TEST
+
+START_TEST(app_destroys_incoming_call_before_answering)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("1800"), TAG_END());
+
+  nst_handle_destroy(s2_nst, nh);
+  ck_assert_transition("offered --destroyed--> gone");
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);   /* nst knows the call no more */
+}
+END_TEST
+
+START_TEST(app_destroys_call_while_expiry_bye_is_out)
+{
+  nua_handle_t *nh = call_with("90;refresher=uas", NSTTAG_EXPIRY_WARNING(0), TAG_END());
+  struct message *bye;
+
+  advance(60);
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert_msg(bye != NULL, "no BYE at expiry");
+  nst_handle_destroy(s2_nst, nh);
+  ck_assert_transition("session --expired--> ending");
+  ck_assert_transition("ending --destroyed--> gone");
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);   /* nst knows the call no more */
+  s2_sip_free_message(bye);
+}
+END_TEST
+
+/* ====================================================================== */
+/* Both sides refresh at once */
+
+/* The peer's refresh UPDATE comes while ours is out (RFC 4028 has no
+ * glare for UPDATE without an offer): nst answers it, and ours still
+ * counts when its 200 comes. */
+START_TEST(peer_refresh_while_our_refresh_is_out_is_answered)
+{
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0), TAG_END());
+  struct message *update, *ok;
+
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh UPDATE");
+  peer_request(SIP_METHOD_UPDATE, 0, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"), TAG_END());
+  ok = s2_sip_wait_for_response(200, SIP_METHOD_UPDATE);
+  ck_assert(ok != NULL);
+  check_se(ok, 90, "uas");
+  s2_sip_free_message(ok);
+  free(expect_nst_event(nst_ev_refresh_received));
+  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  ck_assert_transition("refreshing --peer_refresh--> refreshing");
+  ck_assert_transition("refreshing --refresh_2xx--> session");
+  /* Ours came last: we refresh again 45 s after its 200. */
+  s2_sip_flush_messages();
+  advance(44);
+  ck_assert_msg(!peer_has_request(), "%s before the next refresh", peer_request_name());
+  advance(1);
+  peer_answers_refresh_update();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* A re-INVITE refresh the peer answers only 100 Trying (an INVITE client
+ * transaction has no timeout after a provisional answer): the session
+ * still expires on time, and nst ends it with BYE (section 10). */
+START_TEST(reinvite_refresh_answered_only_100_expires_on_time)
+{
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0),
+                               NSTTAG_REFRESH_METHOD(nst_refresh_by_invite), TAG_END());
+  struct message *invite, *bye;
+
+  advance(45);
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(invite != NULL, "no re-INVITE refresh");
+  peer_respond(invite, SIP_100_TRYING, TAG_END());
+  advance(44);
+  ck_assert_msg(!peer_has_request_of(sip_method_bye), "BYE before the session expired");
+  advance(1);
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert_msg(bye != NULL, "no BYE when the session expired");
+  ck_assert_str_eq(bye->sip->sip_reason->re_protocol, "SIP");
+  free(expect_nst_event(nst_ev_expired));
+  ck_assert_transition("refreshing --expired--> ending");
+  s2_sip_free_message(bye);
+  s2_sip_free_message(invite);
+  nua_handle_destroy(nh);
+}
+END_TEST
+
 START_TEST(lifetime_lowered_to_the_configured_maximum)
 {
   nua_handle_t *nh = call_with("90;refresher=uas", NSTTAG_EXPIRY_WARNING(0),
@@ -689,6 +797,11 @@ void app_cases(Suite *s)
   tcase_add_test(tc, lifetime_ends_call_while_refresh_is_out);
   tcase_add_test(tc, peer_bye_while_refresh_is_out_ends_the_call);
   tcase_add_test(tc, app_refuses_incoming_call_with_486);
+  tcase_add_test(tc, app_destroys_call_while_its_invite_is_out);
+  tcase_add_test(tc, app_destroys_incoming_call_before_answering);
+  tcase_add_test(tc, app_destroys_call_while_expiry_bye_is_out);
+  tcase_add_test(tc, peer_refresh_while_our_refresh_is_out_is_answered);
+  tcase_add_test(tc, reinvite_refresh_answered_only_100_expires_on_time);
   tcase_add_test(tc, lifetime_extended_from_the_callback);
   tcase_add_test(tc, lifetime_zero_clears_it);
   tcase_add_test(tc, lifetime_rejected_before_the_call_and_after_it);
