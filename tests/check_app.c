@@ -408,6 +408,38 @@ START_TEST(app_refuses_incoming_call_with_486)
 }
 END_TEST
 
+/* Our refresh's 200 is already on its way when the lifetime ends (the
+ * timer runs first in that loop iteration): the 200 is taken while BYE is
+ * going and changes nothing: one BYE, no refresh after it. */
+START_TEST(refresh_answered_while_bye_is_going_changes_nothing)
+{
+  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0), TAG_END());
+  struct message *update, *bye;
+  unsigned granted = 0;
+
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 46, &granted), nst_lifetime_granted);
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh UPDATE");
+  advance_ms(990);
+  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  advance_ms(10);
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
+  ck_assert_msg(bye != NULL, "no BYE at the end of the lifetime");
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  fail_unless_event(nua_r_bye, 200);
+  s2_sip_flush_messages();
+  advance(90);
+  ck_assert_msg(!peer_has_request(), "%s after the BYE", peer_request_name());
+  nua_handle_destroy(nh);
+  ck_assert_transition("refreshing --lifetime_ended--> ending");
+  ck_assert_transition("ending --refresh_2xx--> ending");
+}
+END_TEST
+
 /* ====================================================================== */
 /* The application destroys the handle (nst_handle_destroy()) in each
  * state: the call goes, with its timers, and nst sends nothing more. */
@@ -797,6 +829,7 @@ void app_cases(Suite *s)
   tcase_add_test(tc, lifetime_ends_call_while_refresh_is_out);
   tcase_add_test(tc, peer_bye_while_refresh_is_out_ends_the_call);
   tcase_add_test(tc, app_refuses_incoming_call_with_486);
+  tcase_add_test(tc, refresh_answered_while_bye_is_going_changes_nothing);
   tcase_add_test(tc, app_destroys_call_while_its_invite_is_out);
   tcase_add_test(tc, app_destroys_incoming_call_before_answering);
   tcase_add_test(tc, app_destroys_call_while_expiry_bye_is_out);
