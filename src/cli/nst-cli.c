@@ -18,7 +18,6 @@
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/soa_tag.h>
-#include <sofia-sip/su_glib.h>
 #include <sofia-sip/url.h>
 
 #include <stdarg.h>
@@ -36,32 +35,6 @@ static char const *media_host_of(su_home_t *home, char const *bind)
       strcmp(url->url_host, "*") == 0 || strcmp(url->url_host, "0.0.0.0") == 0)
     return NULL;
   return url->url_host;
-}
-
-/* nst-cli always runs on a GLib main loop (su_glib): stdin lines come
- * from a GIOChannel and signals from g_unix_signal_add(), both GSources of
- * the default context the su_root is attached to. */
-static void discard_log(void *stream, char const *fmt, va_list ap)
-{
-  (void)stream, (void)fmt, (void)ap;
-}
-
-static int create_root(cli_t *cli)
-{
-  /* su_glib_root_create() logs a line of its own ("su_source_port_create()
-   * returns ...") at the default level: nothing a user needs. */
-  su_logger_f *logger = su_log_default->log_logger;
-  void *stream = su_log_default->log_stream;
-
-  su_log_redirect(su_log_default, discard_log, NULL);
-  cli->root = su_glib_root_create(NULL);
-  su_log_redirect(su_log_default, logger, stream);
-  if (cli->root) {
-    GSource *source = su_glib_root_gsource(cli->root);
-    g_source_attach(source, g_main_context_default());
-    cli->loop = g_main_loop_new(g_main_context_default(), FALSE);
-  }
-  return cli->root ? 0 : -1;
 }
 
 /* What Sofia's stack logs while it starts (e.g. nta's "bind(...): Address
@@ -106,11 +79,6 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
   return 0;
 }
 
-static void run(cli_t *cli)
-{
-  g_main_loop_run(cli->loop);
-}
-
 static void destroy(cli_t *cli)
 {
   cli_commands_stop(cli);
@@ -121,9 +89,7 @@ static void destroy(cli_t *cli)
   cli_media_close(cli);
   g_free(cli->remote_sdp);
   nst_destroy(cli->nst);
-  if (cli->loop)
-    g_main_loop_unref(cli->loop);
-  su_root_destroy(cli->root);
+  cli_loop_destroy(cli);
   su_deinit();
 }
 
@@ -181,7 +147,7 @@ int main(int argc, char *argv[])
   cli->audio = -99;
 
   su_init();
-  if (create_root(cli) < 0) {
+  if (cli_loop_create(cli) < 0) {
     fprintf(stderr, "nst-cli: cannot create su_root\n");
     su_home_deinit(home);
     cli_tls_cleanup(set);
@@ -194,9 +160,7 @@ int main(int argc, char *argv[])
     fprintf(stderr, "nst-cli: cannot start a SIP stack on %s: %s\n", set->bind,
             cli->startup_log[0] ? cli->startup_log : "nua_create() failed");
     su_home_deinit(home);
-    if (cli->loop)
-      g_main_loop_unref(cli->loop);
-    su_root_destroy(cli->root);
+    cli_loop_destroy(cli);
     su_deinit();
     cli_tls_cleanup(set);
     return CLI_EXIT_ERROR;
@@ -214,6 +178,7 @@ int main(int argc, char *argv[])
   }
   cli->registering = set->registrar && set->register_ != 0;
   cli_describe_settings(cli, tags);
+  cli_say(cli, "main loop: %s", cli_loop_describe(cli));
   cli_account_describe(cli);
   su_home_deinit(home);
 
@@ -225,7 +190,7 @@ int main(int argc, char *argv[])
   else if (set->target && cli_place_call(cli) < 0)
     cli_stop(cli);
 
-  run(cli);
+  cli_loop_run(cli);
   destroy(cli);
   cli_tls_cleanup(set);
   g_string_chunk_free(set->strings);
