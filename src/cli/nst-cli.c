@@ -52,6 +52,55 @@ static void keep_startup_log(void *stream, char const *fmt, va_list ap)
     vsnprintf(cli->startup_log, sizeof cli->startup_log, fmt, ap);
 }
 
+/* Sofia-SIP 1.13's su_llog() puts "file.c:LINE function() " before each
+ * message: the reason is what follows it. */
+static char const *without_source_position(char const *line)
+{
+  char const *colon = strchr(line, ':');
+  char const *space = strchr(line, ' ');
+  char const *call = strstr(line, "() ");
+
+  if (colon && space && call && colon < space && space < call &&
+      strspn(colon + 1, "0123456789") == (size_t)(space - colon - 1) &&
+      space > colon + 1)
+    return call + 3;
+  return line;
+}
+
+/* Sofia says what failed at log levels 1 to 3 (nta: "bind(...): Address
+ * already in use", tport: "TLS setup failed"). Sofia-SIP 1.12 logs at 3
+ * by default; 1.13 is built with every log at 0 (-DSU_DEBUG=0). nst-cli
+ * puts nta's and tport's logs at 3 where they are lower, as on 1.12,
+ * unless the user chose (NTA_DEBUG, TPORT_DEBUG, SOFIA_DEBUG). Both are
+ * exported by libsofia-sip-ua on both lines, declared in no installed
+ * header. */
+extern su_log_t nta_log[], tport_log[];
+
+static void raise_log(su_log_t *log, char const *env)
+{
+  su_log_init(log);
+  if (log->log_level < 3 && !getenv(env) && !getenv("SOFIA_DEBUG"))
+    su_log_set_level(log, 3);
+}
+
+/* An address without ;transport= binds every transport Sofia has for its
+ * scheme. On Sofia-SIP 1.13 that includes WebSocket: for sip:, ws on the
+ * same TCP port as tcp (both with SO_REUSEPORT, so the kernel hands some
+ * of the incoming TCP connections to the ws listener, which answers a SIP
+ * request 400 Bad Request); for sips:, wss, whose own certificate files nst-cli
+ * does not make (binding fails: "No such file or directory"). nst-cli binds
+ * what 1.12 binds: UDP and TCP for sip:, TLS for sips:. */
+static char const *bind_url(su_home_t *home, char const *bind)
+{
+  if (strstr(bind, "transport=") != NULL)
+    return bind;
+  if (strncmp(bind, "sips:", 5) == 0)
+    return su_sprintf(home, "%s;transport=tls", bind);
+  if (strncmp(bind, "sip:", 4) == 0)
+    return su_sprintf(home, "%s;transport=udp,tcp", bind);
+  return bind;
+}
+
 static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
 {
   tagi_t const *tags = cli_account_tags(home, cli->set,
@@ -62,9 +111,11 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
   su_logger_f *logger = su_log_default->log_logger;
   void *stream = su_log_default->log_stream;
 
+  raise_log(nta_log, "NTA_DEBUG");
+  raise_log(tport_log, "TPORT_DEBUG");
   su_log_redirect(su_log_default, keep_startup_log, cli);
   cli->nst = nst_create(cli->root, cli_on_nua_event, (nua_magic_t *)cli,
-                        NUTAG_URL(bind),
+                        NUTAG_URL(bind_url(home, bind)),
                         TAG_IF(media_host, SOATAG_ADDRESS(media_host)),
                         TAG_IF(cli->set->no_update,
                                SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS")),
@@ -158,7 +209,8 @@ int main(int argc, char *argv[])
     if (nl)
       *nl = '\0';
     fprintf(stderr, "nst-cli: cannot start a SIP stack on %s: %s\n", set->bind,
-            cli->startup_log[0] ? cli->startup_log : "nua_create() failed");
+            cli->startup_log[0] ? without_source_position(cli->startup_log)
+                                : "nua_create() failed");
     su_home_deinit(home);
     cli_loop_destroy(cli);
     su_deinit();
