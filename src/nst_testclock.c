@@ -16,11 +16,16 @@
  * on with the real one, so an application's own waits on its loop behave
  * as in production.
  *
- * su_glib's GSource reads GLib's g_source_get_current_time() instead:
- * NST_CLOCK_GLIB_SOURCE_TIME (nst.h) defines it in the test program to
- * read nst_clock_gtimeval(), and nst_clock_advance() checks that it does
+ * su_glib's GSource reads GLib's clock instead: g_source_get_current_time()
+ * on Sofia-SIP 1.12, g_source_get_time() on 1.13 (which it takes for the
+ * wall clock). NST_CLOCK_GLIB_SOURCE_TIME (nst.h) defines both in the test
+ * program to read Sofia's clock (nst_clock_gtimeval(),
+ * nst_clock_gsource_time()), and nst_clock_advance() checks that it does
  * before it runs a glib root.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1           /* dladdr() */
+#endif
 #include "config.h"
 
 #include "nst_sched.h"
@@ -35,6 +40,7 @@
 #define GLIB_DISABLE_DEPRECATION_WARNINGS 1
 #include <glib.h>
 
+#include <dlfcn.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,6 +68,7 @@ static struct {
   nst_time64_t (*saved_nanotime)(nst_time64_t *);
   nst_time64_t (*saved_monotime)(nst_time64_t *);
   int          glib_hook_seen;      /* nst_clock_gtimeval() was called */
+  int          glib_time_hook_seen; /* nst_clock_gsource_time() was called */
 } clk;
 
 static nst_time64_t offset_ns(void)
@@ -125,19 +132,63 @@ void nst_clock_gtimeval(long *return_sec, long *return_usec)
   *return_usec = (long)now.tv_usec;
 }
 
-/* Whether su_glib's GSource would read Sofia's clock: the program's
- * g_source_get_current_time() must be NST_CLOCK_GLIB_SOURCE_TIME's. */
+/* GLib's own g_source_get_time(), not the program's: looked up in
+ * libglib's own scope. */
+static gint64 glib_source_time(GSource *source)
+{
+  static gint64 (*glib_own)(GSource *);
+
+  if (glib_own == NULL) {
+    void *glib = dlopen("libglib-2.0.so.0", RTLD_LAZY | RTLD_NOLOAD);
+    if (glib) {
+      *(void **)&glib_own = dlsym(glib, "g_source_get_time");
+      dlclose(glib);          /* still loaded: the program links it */
+    }
+  }
+  return glib_own ? glib_own(source) : g_get_monotonic_time();
+}
+
+/* Whether code at @a caller is su_glib's (libsofia-sip-ua-glib). */
+static int called_from_su_glib(void const *caller)
+{
+  Dl_info info;
+
+  return caller && dladdr(caller, &info) && info.dli_fname &&
+         strstr(info.dli_fname, "libsofia-sip-ua-glib") != NULL;
+}
+
+long long nst_clock_gsource_time(void *source, void const *caller)
+{
+  su_time_t now;
+
+  clk.glib_time_hook_seen = 1;
+  if (!called_from_su_glib(caller))
+    return (long long)glib_source_time(source);
+  now = su_now();
+  return (long long)(now.tv_sec - NTP_EPOCH) * G_USEC_PER_SEC + now.tv_usec;
+}
+
+/* Whether su_glib's GSource would read Sofia's clock, on either line: the
+ * program's g_source_get_current_time() and g_source_get_time() must be
+ * NST_CLOCK_GLIB_SOURCE_TIME's. */
 static int glib_reads_sofia_clock(void)
 {
+  GMainContext *ctx;
   GSource *probe;
   GTimeVal tv;
 
-  if (clk.glib_hook_seen)
+  if (clk.glib_hook_seen && clk.glib_time_hook_seen)
     return 1;
+  /* Attached (GLib's g_source_get_time() wants a context), never run. */
+  ctx = g_main_context_new();
   probe = g_idle_source_new();
+  g_source_attach(probe, ctx);
   g_source_get_current_time(probe, &tv);
+  (void)g_source_get_time(probe);
+  g_source_destroy(probe);
   g_source_unref(probe);
-  return clk.glib_hook_seen;
+  g_main_context_unref(ctx);
+  return clk.glib_hook_seen && clk.glib_time_hook_seen;
 }
 
 static int is_glib_root(su_root_t *root)

@@ -436,9 +436,10 @@ NST_API int nst_set_params(nst_t *nst, tag_type_t tag, tag_value_t value, ...);
  * Idempotent. The clock is the process's (Sofia's hooks are global): for
  * tests that run their roots in one thread.
  *
- * On a su_glib root, su_glib's GSource reads GLib's
- * g_source_get_current_time() rather than Sofia's clock: the test program
- * (not a library) puts NST_CLOCK_GLIB_SOURCE_TIME once at file scope.
+ * On a su_glib root, su_glib's GSource reads GLib's clock rather than
+ * Sofia's (g_source_get_current_time() on Sofia-SIP 1.12,
+ * g_source_get_time() on 1.13): the test program (not a library) puts
+ * NST_CLOCK_GLIB_SOURCE_TIME once at file scope.
  *
  * @return 0 */
 NST_API int nst_clock_fake(void);
@@ -454,8 +455,9 @@ NST_API int nst_clock_fake(void);
  * fake time, a few ms of real time).
  *
  * @return 0, or -1 without moving the clock: no fake clock installed, or a
- * glib root (or NULL) while g_source_get_current_time() is not
- * NST_CLOCK_GLIB_SOURCE_TIME's (the log says which). */
+ * glib root (or NULL) while g_source_get_current_time() and
+ * g_source_get_time() are not NST_CLOCK_GLIB_SOURCE_TIME's (the log says
+ * which). */
 NST_API int nst_clock_advance(su_root_t *root, unsigned long ms);
 
 /** 1 while the fake clock is installed, else 0. */
@@ -472,12 +474,26 @@ NST_API void nst_clock_real(void);
  * @param return_usec gets the microseconds */
 NST_API void nst_clock_gtimeval(long *return_sec, long *return_usec);
 
+/** g_source_get_time() for NST_CLOCK_GLIB_SOURCE_TIME: what @a caller, the
+ * address g_source_get_time() was called from, is given. Called from
+ * su_glib (Sofia-SIP 1.13's GSource, which takes it for the wall clock):
+ * Sofia's clock, in microseconds since 1970. Called from anywhere else
+ * (GIO, the program): GLib's own g_source_get_time() of @a source, its
+ * monotonic clock.
+ * @param source  a GSource
+ * @param caller  __builtin_return_address(0) in g_source_get_time() */
+NST_API long long nst_clock_gsource_time(void *source, void const *caller);
+
 /** Put once at file scope in a test program that runs su_glib roots on
- * the fake clock (needs <glib.h>): defines g_source_get_current_time(),
- * which su_glib's GSource reads, to read Sofia's clock. Outside a fake
- * clock the two are the same wall clock (GLib's deprecated function reads
- * the real time of day). The program's own definition is the one the
- * dynamic linker gives su_glib, whatever the link order. */
+ * the fake clock (needs <glib.h>): defines g_source_get_current_time()
+ * (which su_glib's GSource reads on Sofia-SIP 1.12) to read Sofia's clock,
+ * and g_source_get_time() (which it reads on 1.13) to read Sofia's clock
+ * when su_glib calls it, GLib's everywhere else
+ * (nst_clock_gsource_time()). Outside a fake clock the first is the same
+ * wall clock (GLib's deprecated function reads the real time of day), and
+ * the second makes 1.13's su_glib fire its timers. The program's own
+ * definitions are the ones the dynamic linker gives su_glib, whatever the
+ * link order (GLib's calls to its own functions do not go through them). */
 #define NST_CLOCK_GLIB_SOURCE_TIME                                          \
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS                                          \
   void g_source_get_current_time(GSource *source, GTimeVal *timeval)        \
@@ -488,7 +504,12 @@ NST_API void nst_clock_gtimeval(long *return_sec, long *return_usec);
     timeval->tv_sec = sec_;                                                 \
     timeval->tv_usec = usec_;                                               \
   }                                                                         \
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  G_GNUC_END_IGNORE_DEPRECATIONS                                            \
+  gint64 g_source_get_time(GSource *source)                                 \
+  {                                                                         \
+    return (gint64)nst_clock_gsource_time(source,                           \
+                                          __builtin_return_address(0));     \
+  }
 
 #ifdef __cplusplus
 }

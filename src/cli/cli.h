@@ -84,7 +84,9 @@ typedef struct cli_settings_s {
 typedef struct cli_s {
   cli_settings_t *set;
   su_root_t    *root;
-  GMainLoop    *loop;         /* with --glib */
+  GMainLoop    *loop;         /* GLib's default main context (loop.c) */
+  int           polled;       /* a plain su_root polled by GLib (loop.c) */
+  int           loop_forced;  /* ... chosen by NST_CLI_LOOP, not probed */
   nst_t        *nst;
   nua_t        *nua;
   nua_handle_t *call;
@@ -186,5 +188,11 @@ void cli_signals_stop(cli_t *cli);
 void cli_command(cli_t *cli, char *line);
 void cli_commands_help(FILE *f);
 void cli_say_counters(cli_t *cli, char const *what);
+
+/* loop.c */
+int  cli_loop_create(cli_t *cli);
+char const *cli_loop_describe(cli_t const *cli);
+void cli_loop_run(cli_t *cli);
+void cli_loop_destroy(cli_t *cli);
 
 #endif /* NST_CLI_H */

@@ -3,7 +3,7 @@
 bin_PROGRAMS = src/nst-cli
 src_nst_cli_SOURCES = src/cli/nst-cli.c src/cli/cli.h src/cli/options.c \
 	src/cli/call.c src/cli/commands.c src/cli/account.c \
-	src/cli/tls.c src/cli/media.c
+	src/cli/tls.c src/cli/media.c src/cli/loop.c
 src_nst_cli_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_GLIB_CFLAGS) $(ORTP_CFLAGS)
 src_nst_cli_LDADD = src/libnst.la $(SOFIA_GLIB_LIBS) $(SOFIA_LIBS) $(GLIB_LIBS) $(ORTP_LIBS)
 

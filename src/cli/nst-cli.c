@@ -18,7 +18,6 @@
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/soa_tag.h>
-#include <sofia-sip/su_glib.h>
 #include <sofia-sip/url.h>
 
 #include <stdarg.h>
@@ -38,32 +37,6 @@ static char const *media_host_of(su_home_t *home, char const *bind)
   return url->url_host;
 }
 
-/* nst-cli always runs on a GLib main loop (su_glib): stdin lines come
- * from a GIOChannel and signals from g_unix_signal_add(), both GSources of
- * the default context the su_root is attached to. */
-static void discard_log(void *stream, char const *fmt, va_list ap)
-{
-  (void)stream, (void)fmt, (void)ap;
-}
-
-static int create_root(cli_t *cli)
-{
-  /* su_glib_root_create() logs a line of its own ("su_source_port_create()
-   * returns ...") at the default level: nothing a user needs. */
-  su_logger_f *logger = su_log_default->log_logger;
-  void *stream = su_log_default->log_stream;
-
-  su_log_redirect(su_log_default, discard_log, NULL);
-  cli->root = su_glib_root_create(NULL);
-  su_log_redirect(su_log_default, logger, stream);
-  if (cli->root) {
-    GSource *source = su_glib_root_gsource(cli->root);
-    g_source_attach(source, g_main_context_default());
-    cli->loop = g_main_loop_new(g_main_context_default(), FALSE);
-  }
-  return cli->root ? 0 : -1;
-}
-
 /* What Sofia's stack logs while it starts (e.g. nta's "bind(...): Address
  * already in use"): kept to say why nst_create() failed. */
 static void keep_startup_log(void *stream, char const *fmt, va_list ap)
@@ -79,6 +52,55 @@ static void keep_startup_log(void *stream, char const *fmt, va_list ap)
     vsnprintf(cli->startup_log, sizeof cli->startup_log, fmt, ap);
 }
 
+/* Sofia-SIP 1.13's su_llog() puts "file.c:LINE function() " before each
+ * message: the reason is what follows it. */
+static char const *without_source_position(char const *line)
+{
+  char const *colon = strchr(line, ':');
+  char const *space = strchr(line, ' ');
+  char const *call = strstr(line, "() ");
+
+  if (colon && space && call && colon < space && space < call &&
+      strspn(colon + 1, "0123456789") == (size_t)(space - colon - 1) &&
+      space > colon + 1)
+    return call + 3;
+  return line;
+}
+
+/* Sofia says what failed at log levels 1 to 3 (nta: "bind(...): Address
+ * already in use", tport: "TLS setup failed"). Sofia-SIP 1.12 logs at 3
+ * by default; 1.13 is built with every log at 0 (-DSU_DEBUG=0). nst-cli
+ * puts nta's and tport's logs at 3 where they are lower, as on 1.12,
+ * unless the user chose (NTA_DEBUG, TPORT_DEBUG, SOFIA_DEBUG). Both are
+ * exported by libsofia-sip-ua on both lines, declared in no installed
+ * header. */
+extern su_log_t nta_log[], tport_log[];
+
+static void raise_log(su_log_t *log, char const *env)
+{
+  su_log_init(log);
+  if (log->log_level < 3 && !getenv(env) && !getenv("SOFIA_DEBUG"))
+    su_log_set_level(log, 3);
+}
+
+/* An address without ;transport= binds every transport Sofia has for its
+ * scheme. On Sofia-SIP 1.13 that includes WebSocket: for sip:, ws on the
+ * same TCP port as tcp (both with SO_REUSEPORT, so the kernel hands some
+ * of the incoming TCP connections to the ws listener, which answers a SIP
+ * request 400 Bad Request); for sips:, wss, whose own certificate files nst-cli
+ * does not make (binding fails: "No such file or directory"). nst-cli binds
+ * what 1.12 binds: UDP and TCP for sip:, TLS for sips:. */
+static char const *bind_url(su_home_t *home, char const *bind)
+{
+  if (strstr(bind, "transport=") != NULL)
+    return bind;
+  if (strncmp(bind, "sips:", 5) == 0)
+    return su_sprintf(home, "%s;transport=tls", bind);
+  if (strncmp(bind, "sip:", 4) == 0)
+    return su_sprintf(home, "%s;transport=udp,tcp", bind);
+  return bind;
+}
+
 static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
 {
   tagi_t const *tags = cli_account_tags(home, cli->set,
@@ -89,9 +111,11 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
   su_logger_f *logger = su_log_default->log_logger;
   void *stream = su_log_default->log_stream;
 
+  raise_log(nta_log, "NTA_DEBUG");
+  raise_log(tport_log, "TPORT_DEBUG");
   su_log_redirect(su_log_default, keep_startup_log, cli);
   cli->nst = nst_create(cli->root, cli_on_nua_event, (nua_magic_t *)cli,
-                        NUTAG_URL(bind),
+                        NUTAG_URL(bind_url(home, bind)),
                         TAG_IF(media_host, SOATAG_ADDRESS(media_host)),
                         TAG_IF(cli->set->no_update,
                                SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS")),
@@ -106,11 +130,6 @@ static int create_nst(cli_t *cli, su_home_t *home, tagi_t const *nst_tags)
   return 0;
 }
 
-static void run(cli_t *cli)
-{
-  g_main_loop_run(cli->loop);
-}
-
 static void destroy(cli_t *cli)
 {
   cli_commands_stop(cli);
@@ -121,9 +140,7 @@ static void destroy(cli_t *cli)
   cli_media_close(cli);
   g_free(cli->remote_sdp);
   nst_destroy(cli->nst);
-  if (cli->loop)
-    g_main_loop_unref(cli->loop);
-  su_root_destroy(cli->root);
+  cli_loop_destroy(cli);
   su_deinit();
 }
 
@@ -181,7 +198,7 @@ int main(int argc, char *argv[])
   cli->audio = -99;
 
   su_init();
-  if (create_root(cli) < 0) {
+  if (cli_loop_create(cli) < 0) {
     fprintf(stderr, "nst-cli: cannot create su_root\n");
     su_home_deinit(home);
     cli_tls_cleanup(set);
@@ -192,11 +209,10 @@ int main(int argc, char *argv[])
     if (nl)
       *nl = '\0';
     fprintf(stderr, "nst-cli: cannot start a SIP stack on %s: %s\n", set->bind,
-            cli->startup_log[0] ? cli->startup_log : "nua_create() failed");
+            cli->startup_log[0] ? without_source_position(cli->startup_log)
+                                : "nua_create() failed");
     su_home_deinit(home);
-    if (cli->loop)
-      g_main_loop_unref(cli->loop);
-    su_root_destroy(cli->root);
+    cli_loop_destroy(cli);
     su_deinit();
     cli_tls_cleanup(set);
     return CLI_EXIT_ERROR;
@@ -214,6 +230,7 @@ int main(int argc, char *argv[])
   }
   cli->registering = set->registrar && set->register_ != 0;
   cli_describe_settings(cli, tags);
+  cli_say(cli, "main loop: %s", cli_loop_describe(cli));
   cli_account_describe(cli);
   su_home_deinit(home);
 
@@ -225,7 +242,7 @@ int main(int argc, char *argv[])
   else if (set->target && cli_place_call(cli) < 0)
     cli_stop(cli);
 
-  run(cli);
+  cli_loop_run(cli);
   destroy(cli);
   cli_tls_cleanup(set);
   g_string_chunk_free(set->strings);

@@ -205,7 +205,7 @@ static cli_option_t const options[] = {
           "label of the output lines (default nst-cli)"),
   OWN_OPT("glib", 'G', NULL, own_glib,
           "accepted for old scripts: nst-cli always runs\n"
-          "on a GLib main loop (su_glib)"),
+          "on a GLib main loop (NST_CLI_LOOP: nst-cli(1))"),
   OWN_OPT("no-commands", 0, NULL, own_no_commands,
           "do not read commands from stdin"),
   OWN_OPT("identity", 'i', "ADDR", own_identity,

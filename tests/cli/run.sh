@@ -17,6 +17,7 @@
 # -T against a callee that would impose a timer. Transports: TCP as
 # written in the target, TLS with a CA made here by openssl (verified both
 # ways; a peer signed by another CA fails), IPv6; --media (RTP both ways).
+# An idle call costs no CPU (no loop that polls without waiting).
 #
 # Prints one line per case, "PASS name" or "FAIL name: reason (logs: DIR)",
 # then "N passed, M failed"; exits 1 if any case failed. About 70 s: the
@@ -641,6 +642,42 @@ case_media() {
     fi
 }
 
+# tree_ticks PID: CPU clock ticks (user + system) of PID and everything
+# under it (the ua subshell, timeout, nst-cli)
+tree_ticks() {
+    local t=0 c f
+    for c in $(pgrep -P "$1"); do t=$((t + $(tree_ticks "$c"))); done
+    f=$(cut -d' ' -f14,15 "/proc/$1/stat" 2>/dev/null) || f=""
+    set -- $f
+    echo $((t + ${1:-0} + ${2:-0}))
+}
+
+# two nst-cli in a call, idle for 3 s (nua's, nst's and nst-cli's timers
+# armed; Sofia on su_glib, or polled by GLib where su_glib fires no timers,
+# as the 'main loop:' line says): together under 0.3 s of CPU. A loop that
+# polls without waiting would use about 6 s.
+case_idle_cpu() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua IA 20 -b "sip:127.0.0.1:$pa" listen
+    seen IA 'commands: reading stdin' 5
+    ua IB 20 -b "sip:127.0.0.1:$pb" -d 5 call "sip:ia@127.0.0.1:$pa"
+    local t0 t1 limit=$(( $(getconf CLK_TCK) * 3 / 10 ))
+    if ! seen IB 'call answered' 5; then
+        ko idle-cpu "no call between IA and IB"; say IA quit; return
+    fi
+    t0=$(( $(tree_ticks "${PID[IA]}") + $(tree_ticks "${PID[IB]}") ))
+    sleep 3
+    t1=$(( $(tree_ticks "${PID[IA]}") + $(tree_ticks "${PID[IB]}") ))
+    ended IB 10; local rb=$RC
+    ended IA 10     # a listener ends with its call
+    if [ "$rb" = 0 ] && [ $((t1 - t0)) -lt "$limit" ] &&
+       grep -q 'main loop: ' "$log_dir/IB.log"; then
+        ok idle-cpu
+    else ko idle-cpu "IB exit ${rb:-running}; $((t1 - t0)) ticks of CPU in 3 s idle (limit $limit); $(grep 'main loop' "$log_dir/IB.log")"
+    fi
+}
+
 # ------------------------------------------------------------------ main
 echo "check-cli: nst-cli $nst_cli, logs $log_dir; about 70 s"
 expiry_start
@@ -661,6 +698,7 @@ case_sigterm_unanswered
 case_tls
 case_ipv6
 case_media
+case_idle_cpu
 tls_bad_check
 expiry_check
 
