@@ -43,6 +43,7 @@ sh "$(dirname "$0")/summary.sh" tests/check_*.log tests/states/check_*.log _asan
     "$out"/check-interop-linphone.out "$out"/check-gnome-calls.out \
     "$out"/check-kamailio.out "$out"/check-fuzz.out "$out"/check-deb.out \
     "$out"/check-faults.out "$out"/check-scale-out.out \
-    _sofia-1.13/nst/tests/check_*.log _sofia-1.13/out/check-sofia-suite.out \
+    _sofia-1.13/nst/tests/check_*.log _sofia-1.13/nst/tests/states/check_*.log \
+    _sofia-1.13/out/check-sofia-suite.out \
     _sofia-1.13/out/check-interop.out _sofia-1.13/out/check-cli.out || status=1
 exit $status
