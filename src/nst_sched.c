@@ -129,8 +129,7 @@ static int su_arm(nst_sched_timer_t *t, uint64_t ms)
  * since remove() sets the returned element at index 0 of a scratch array). */
 static inline int heap_before(nst_sched_timer_t const *a, nst_sched_timer_t const *b)
 {
-  return a->st_due < b->st_due ||
-    (a->st_due == b->st_due && a->st_order < b->st_order);
+  return a->st_due < b->st_due;
 }
 
 static inline void heap_set(nst_sched_timer_t **heap, size_t i, nst_sched_timer_t *t)
@@ -223,12 +222,31 @@ static void fd_cancelled(nst_sched_t *s)
 
 static void sched_free(nst_sched_t *s);
 
+/* Whether @a t fires in a wake-up at @a now: due by then, or a grid timer
+ * whose slot of the clock has begun, while this wake-up has sent fewer
+ * than NST_SCHED_EARLY_MAX timers ahead of time (@a n_early). */
+static int fd_fires_now(nst_sched_timer_t const *t, uint64_t now, unsigned *n_early)
+{
+  uint64_t grid_us;
+
+  if (t->st_due <= now)
+    return 1;
+  if (t->st_grid_ms == 0 || *n_early >= NST_SCHED_EARLY_MAX)
+    return 0;
+  grid_us = (uint64_t)t->st_grid_ms * 1000u;
+  if (t->st_due - t->st_due % grid_us > now)
+    return 0;
+  ++*n_early;
+  return 1;
+}
+
 /* The fd fired (or an earlier deadline was cancelled): run what is due. */
 static int sched_fd_ready(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 {
   nst_sched_t *s = (nst_sched_t *)arg;
   nst_sched_timer_t *t;
   uint64_t expirations, now;
+  unsigned n_early = 0;
 
   (void)magic, (void)w;
   if (read(s->ss_fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
@@ -236,10 +254,12 @@ static int sched_fd_ready(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t 
   s->ss_fd_due = 0;             /* a one-shot timerfd is disarmed now */
 
   /* Only what was due on entry: a 0 ms timer armed by a function waits
-   * for the next wake-up, after the root has served its other sources. */
+   * for the next wake-up, after the root has served its other sources.
+   * The heap is in the order of the timers' own deadlines, so the grid
+   * timers that go early are those due first. */
   now = sched_now_us();
   s->ss_dispatching = 1;
-  while (!s->ss_destroyed && (t = heap_top(s)) && t->st_due <= now) {
+  while (!s->ss_destroyed && (t = heap_top(s)) && fd_fires_now(t, now, &n_early)) {
     nst_sched_f *fn = t->st_fn;
     void *fn_arg = t->st_arg;
 
@@ -356,9 +376,9 @@ int nst_sched_init(nst_sched_timer_t *t, nst_sched_t *sched)
   return sched ? 0 : -1;
 }
 
-/* Arm @a t for @a due (us of su_now()), @a ms from now; among timers of
- * the same deadline, the smaller @a order fires first (fd source). */
-static int sched_arm(nst_sched_timer_t *t, uint64_t due, uint64_t order,
+/* Arm @a t for @a due (us of su_now()), @a ms from now; fd source: it may
+ * go early in its slot of a @a grid_ms grid (0: none, fd_fires_now()). */
+static int sched_arm(nst_sched_timer_t *t, uint64_t due, unsigned grid_ms,
                      uint64_t ms, nst_sched_f *fn, void *arg)
 {
   nst_sched_t *s = t->st_sched;
@@ -370,7 +390,7 @@ static int sched_arm(nst_sched_timer_t *t, uint64_t due, uint64_t order,
   t->st_fn = fn;
   t->st_arg = arg;
   t->st_due = due;
-  t->st_order = order;
+  t->st_grid_ms = grid_ms;
   if (s->ss_source == nst_timer_su)
     return su_arm(t, ms);
   rv = heap_insert(s, t);
@@ -383,7 +403,7 @@ int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
 {
   uint64_t due = ms > NST_SCHED_MAX_MS ? 0 : sched_now_us() + ms * 1000u;
 
-  return sched_arm(t, due, due, ms, fn, arg);
+  return sched_arm(t, due, 0, ms, fn, arg);
 }
 
 int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
@@ -394,12 +414,15 @@ int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
   if (grid_ms == 0 || ms > NST_SCHED_MAX_MS)
     return nst_sched_arm(t, ms, fn, arg);
   now_us = sched_now_us();
+  if (t->st_sched && t->st_sched->ss_source == nst_timer_fd)
+    /* Its own deadline: the grid only lets it go early, with the timers
+     * of its slot that are due first (sched_fd_ready()). Nothing wakes
+     * the loop just for it before then. */
+    return sched_arm(t, now_us + ms * 1000u, grid_ms, ms, fn, arg);
+  /* su_timer: each timer is its own; the slot's timers share its start. */
   now_ms = now_us / 1000u;
   delay = nst_batched_delay_ms(now_ms, ms, grid_ms);
-  /* Every timer of a slot gets the very same deadline, so that they fire
-   * together, and the one due first on its own goes first. */
-  return sched_arm(t, delay ? (now_ms + delay) * 1000u : now_us,
-                   now_us + ms * 1000u, delay, fn, arg);
+  return sched_arm(t, delay ? (now_ms + delay) * 1000u : now_us, 0, delay, fn, arg);
 }
 
 void nst_sched_cancel(nst_sched_timer_t *t)
