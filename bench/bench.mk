@@ -36,7 +36,7 @@ bench: bench/nst-bench$(EXEEXT)
 
 # make bench-targets: section 7 of make bench alone (the targets of issue
 # 15 side by side: nua's engine, nst's defaults, NSTTAG_REFRESH_BATCH(1000),
-# at 1,000 and 10,000 calls; about 14 minutes), into bench/out-targets/.
+# at 1,000 and 10,000 calls; about 10 minutes), into bench/out-targets/.
 bench-targets: bench/nst-bench$(EXEEXT)
 	BENCH_ONLY=targets BENCH_CALLS="$(BENCH_CALLS)" BENCH_STAGGER="$(BENCH_STAGGER)" \
 	LIBTOOL="$(LIBTOOL)" SOFIA_VERSION="$(SOFIA_VERSION)" \
