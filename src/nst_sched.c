@@ -170,20 +170,40 @@ static void heap_remove(nst_sched_t *s, nst_sched_timer_t *t)
 #if HAVE_SYS_TIMERFD_H
 /* Make the fd fire no later than the earliest deadline (see fd_cancelled()
  * for when that deadline goes away). */
+/* When the scheduler must wake up for @a t: at its deadline, or, for a
+ * grid timer whose slot has not begun yet, at the slot's start, where the
+ * slot's first burst goes (as on the su source: a second's refreshes on
+ * the same phase of the clock, so that what their transactions leave
+ * behind, nta's timers, falls due in later bursts); once the slot has
+ * begun, at its own deadline (the rest of a slot after a full burst). */
+static uint64_t fd_wake_at(nst_sched_timer_t const *t, uint64_t *now)
+{
+  uint64_t grid_us, slot;
+
+  if (t->st_grid_ms == 0)
+    return t->st_due;
+  grid_us = (uint64_t)t->st_grid_ms * 1000u;
+  slot = t->st_due - t->st_due % grid_us;
+  if (*now == 0)
+    *now = sched_now_us();
+  return slot > *now ? slot : t->st_due;
+}
+
 static void fd_update(nst_sched_t *s)
 {
   struct itimerspec its;
-  uint64_t due, now;
+  uint64_t due, now = 0;
 
   if (s->ss_dispatching || th_used(s->ss_heap) == 0)
     return;                     /* sched_fd_ready() re-arms when done */
-  due = heap_top(s)->st_due;
+  due = fd_wake_at(heap_top(s), &now);
   if (s->ss_fd_due != 0 && s->ss_fd_due <= due)
     return;
   /* Relative, on CLOCK_MONOTONIC: the deadlines are su_now()'s, and a
    * step of the wall clock must not make the fd fire at once for all. If
    * su_now() disagrees when it fires, sched_fd_ready() just re-arms. */
-  now = sched_now_us();
+  if (now == 0)
+    now = sched_now_us();
   memset(&its, 0, sizeof its);
   if (due > now) {
     its.it_value.tv_sec = (time_t)((due - now) / US_PER_S);
@@ -432,7 +452,9 @@ void nst_sched_cancel(nst_sched_timer_t *t)
     su_timer_destroy(t->st_timer);   /* resets it too */
   else if (t->st_slot) {
     nst_sched_t *s = t->st_sched;
-    int fd_was_for_it = t->st_slot == 1 && t->st_due == s->ss_fd_due;
+    /* The earliest timer: the fd may be armed for it (its deadline or
+     * its slot's start). */
+    int fd_was_for_it = t->st_slot == 1 && s->ss_fd_due != 0;
 
     heap_remove(s, t);
     if (fd_was_for_it)
