@@ -75,13 +75,13 @@ int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
 
 /** Like nst_sched_arm(), on a grid of @a grid_ms ms of the clock (never
  * after @a ms from now; RFC 4028 section 10 allows an early refresh):
- *  - fd source: the timer fires at its own deadline (@a ms from now), or
- *    earlier in any wake-up of the scheduler once the grid slot that holds
- *    that deadline has begun. So the timers of a slot go out together
- *    when the first of them is due, in the order of their own deadlines,
- *    at most NST_SCHED_EARLY_MAX of them ahead of time per wake-up; those
- *    left wait for the next wake-up (at the latest, the deadline of the
- *    first of them).
+ *  - fd source: the scheduler wakes up at the start of the grid slot that
+ *    holds the timer's own deadline (@a ms from now); from then on, any
+ *    wake-up may fire it, and its deadline is the latest. So the timers of
+ *    a slot go out together at its start, in the order of their own
+ *    deadlines, at most NST_SCHED_EARLY_MAX of them ahead of time per
+ *    wake-up; those left wait for the next wake-up (at the latest, the
+ *    deadline of the first of them).
  *  - su source: at the start of the slot (nst_batched_delay_ms()), or now
  *    if it has begun.
  * @a grid_ms 0: nst_sched_arm(). */

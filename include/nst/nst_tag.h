@@ -205,15 +205,14 @@ NST_API extern tag_typedef_t nsttag_lifetime_max_ref;
 
 /**Send the refreshes of all calls on a common grid of this many ms.
  *
- * The clock is cut into slots of this many milliseconds. A refresh due at
- * half the interval goes then, or earlier, once its slot has begun,
- * together with the refreshes due before it: so the refreshes due within
- * the same slot go out together, in a few wake-ups of the loop, and the
+ * The clock is cut into slots of this many milliseconds. The refreshes due
+ * (at half their intervals) within the same slot go out together at its
+ * start, in the order they are due, in one wake-up of the loop, and the
  * transactions' timers (nta's Timer K) share their deadlines. A wake-up
- * sends at most 100 refreshes ahead of time, due first first (a dense
- * slot goes out in bursts of 100, each when its first refresh is due), so
- * that no burst holds the loop for long. Each refresh is at most this
- * much early; none is late. It trades timing for CPU on a busy server:
+ * sends at most 100 refreshes ahead of time, so that no burst holds the
+ * loop for long: the rest of a dense slot goes in bursts of up to 100,
+ * each when the first of it is due. Each refresh is at most this much
+ * early; none is late. It trades timing for CPU on a busy server:
  * 1000 (a 1 s grid, nua's own engine's granularity) is the setting for a
  * server with many calls (bench/RESULTS.md has the figures); a softphone
  * with a few calls saves nothing by it and keeps the default.
