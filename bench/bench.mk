@@ -33,10 +33,21 @@ bench: bench/nst-bench$(EXEEXT)
 	  $(SHELL) $(top_srcdir)/bench/run-bench.sh \
 	  $(abs_top_builddir)/bench/nst-bench$(EXEEXT) \
 	  $(abs_top_builddir)/bench/out $(abs_top_srcdir)/bench
-.PHONY: bench
+
+# make bench-targets: section 7 of make bench alone (the targets of issue
+# 15 side by side: nua's engine, nst's defaults, NSTTAG_REFRESH_BATCH(1000),
+# at 1,000 and 10,000 calls; about 10 minutes), into bench/out-targets/.
+bench-targets: bench/nst-bench$(EXEEXT)
+	BENCH_ONLY=targets BENCH_CALLS="$(BENCH_CALLS)" BENCH_STAGGER="$(BENCH_STAGGER)" \
+	LIBTOOL="$(LIBTOOL)" SOFIA_VERSION="$(SOFIA_VERSION)" \
+	  $(SHELL) $(top_srcdir)/bench/run-bench.sh \
+	  $(abs_top_builddir)/bench/nst-bench$(EXEEXT) \
+	  $(abs_top_builddir)/bench/out-targets $(abs_top_srcdir)/bench
+.PHONY: bench bench-targets
 
 EXTRA_DIST += bench/bench.mk bench/run-bench.sh bench/plot.gp bench/tables.py \
 	bench/RESULTS.md bench/results.png bench/results-raw.txt
 CLEANFILES += bench/out/results.txt bench/out/tables.md bench/out/results.dat \
 	bench/out/sched.dat bench/out/results.png bench/out/callgrind.out.* \
-	bench/out/*.log
+	bench/out/*.log bench/out-targets/results.txt bench/out-targets/tables.md \
+	bench/out-targets/results.dat bench/out-targets/sched.dat bench/out-targets/*.log

@@ -6,7 +6,8 @@
 # results.txt (every figure as key=value, run by run), tables.md,
 # results.dat, sched.dat and results.png; SRCDIR is bench/ in the sources
 # (plot.gp, tables.py). Environment: BENCH_CALLS, BENCH_STAGGER, BENCH_BATCH,
-# BENCH_CG_CALLS (see bench.mk), LIBTOOL.
+# BENCH_CG_CALLS, BENCH_ONLY (see bench.mk), LIBTOOL. BENCH_ONLY=targets
+# runs section 7 alone (make bench-targets).
 #
 # Real-time runs go one at a time (they measure CPU and timing); the two
 # callgrind runs go side by side (instruction counts do not depend on load).
@@ -19,6 +20,7 @@ STAGGER=${BENCH_STAGGER:-10}
 CG_CALLS=${BENCH_CG_CALLS:-300}
 BATCH=${BENCH_BATCH:-10 100 1000}
 LIBTOOL=${LIBTOOL:-libtool}
+ONLY=${BENCH_ONLY:-}
 
 mkdir -p "$OUT" || exit 1
 RES=$OUT/results.txt
@@ -57,6 +59,7 @@ run() {  # run NAME ARGS...: one run, its figures appended to results.txt
   echo "uptime=$(uptime)"
 } >> "$RES"
 
+if [ -z "$ONLY" ]; then
 # 1. nst's scheduler alone, fast-forwarded clock, both timer sources
 for n in 1000 10000 100000; do
   run "sched-$n" sched --timers=$n --rounds=5 --timer=su
@@ -125,25 +128,32 @@ for n in $CALLS; do
     run "rt-nstbatch$w-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER --batch=$w
   done
 done
+fi
 
 # 7. the targets side by side (issue 15), interleaved at each N: nua's
 # engine, nst's defaults, and nst with the one setting a server sets
-# (NSTTAG_REFRESH_BATCH(1000): refreshes on a 1 s grid, never late, at most
-# 1 s early), all three with glibc's fastbins off (mxfast=0, see RESULTS.md:
-# they defer the free()s of the setup burst to the refresh window's first
-# malloc(), the 10,000-call stall)
-RUN_ENV=GLIBC_TUNABLES=glibc.malloc.mxfast=0
+# (NSTTAG_REFRESH_BATCH(1000): refreshes on a 1 s grid of the clock, each
+# at its own deadline or earlier with those due first once its slot has
+# begun, at most 100 early per wake-up; never late), first with glibc's
+# fastbins off (mxfast=0, see RESULTS.md: they defer the free()s of the
+# setup burst to the refresh window's first malloc(), the 10,000-call
+# stall), then nua's engine and the grid again with glibc's defaults
 for n in $CALLS; do
+  RUN_ENV=GLIBC_TUNABLES=glibc.malloc.mxfast=0
   run "rt-tbuiltin-$n" calls --mode=builtin --calls=$n --stagger=$STAGGER
   run "rt-tnst-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER
   run "rt-tgrid-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER --batch=1000
+  RUN_ENV=
+  run "rt-tbuiltinglibc-$n" calls --mode=builtin --calls=$n --stagger=$STAGGER
+  run "rt-tgridglibc-$n" calls --mode=nst --timer=fd --calls=$n --stagger=$STAGGER --batch=1000
 done
-RUN_ENV=
 
 echo "uptime_end=$(uptime)" >> "$RES"
 
 python3 "$SRC/tables.py" "$RES" "$OUT" > "$OUT/tables.md" || exit 1
-if command -v gnuplot >/dev/null; then
+if [ -n "$ONLY" ]; then
+  :   # the plot is of sections 1 and 4
+elif command -v gnuplot >/dev/null; then
   (cd "$OUT" && gnuplot "$SRC/plot.gp") || exit 1
 else
   echo "gnuplot not found (apt-get install gnuplot-nox): no results.png" >&2

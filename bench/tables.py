@@ -112,17 +112,21 @@ def main():
     # the targets side by side (run-bench.sh section 7): rt-t<mode>-<N>
     tns = sorted({int(k.split("-")[2]) for k in runs if k.startswith("rt-t")})
     if tns:
-        p("## Targets side by side (glibc mxfast=0; grid = NSTTAG_REFRESH_BATCH(1000))")
+        p("## Targets side by side (grid = NSTTAG_REFRESH_BATCH(1000); malloc: glibc mxfast=0"
+          " unless \"glibc defaults\"; / builtin: against builtin with the same malloc)")
         p()
         p("| N | mode | established / refreshed | CPU per refresh (us) | / builtin |"
           " lateness p99 (ms) | lateness max (ms) | earliest (ms) | err vs armed p99 (ms) |"
           " load |")
         p("|---|---|---|---|---|---|---|---|---|---|")
         for n in tns:
-            b = runs.get("rt-tbuiltin-%d" % n, {})
-            for mode, name in (("tbuiltin", "builtin"), ("tnst", "nst default"),
-                               ("tgrid", "nst, 1 s grid")):
+            for mode, name, base in (("tbuiltin", "builtin", "tbuiltin"),
+                                     ("tnst", "nst default", "tbuiltin"),
+                                     ("tgrid", "nst, 1 s grid", "tbuiltin"),
+                                     ("tbuiltinglibc", "builtin, glibc defaults", "tbuiltinglibc"),
+                                     ("tgridglibc", "nst, 1 s grid, glibc defaults", "tbuiltinglibc")):
                 r = runs.get("rt-%s-%d" % (mode, n))
+                b = runs.get("rt-%s-%d" % (base, n), {})
                 if not r:
                     continue
                 p("| %d | %s | %s / %s | %.1f | **%.2f** | **%.3f** | %.3f | %.3f | %.3f | %s |" % (

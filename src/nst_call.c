@@ -404,7 +404,13 @@ static void call_request_answered(nst_call_t *call)
  * NUTAG_SESSION_TIMER() says (nst_parser.c, doc/nua-differences.md). The
  * handle gets its real list back at once (call_outgoing_sent()).
  * NUTAG_AUTOANSWER(0) makes nua hand re-INVITEs to us unanswered
- * (doc/nua-differences.md); it sticks to the handle. */
+ * (doc/nua-differences.md); it sticks to the handle.
+ *
+ * Outside a session transaction (our refresh UPDATE) the list goes as a
+ * plain header, and NUTAG_AUTOANSWER(0) (set by then) not at all: the same
+ * message, but without handle parameters in its tags, so nua does not
+ * copy the handle's parameters for every refresh (nua_stack_set_params(),
+ * bench/RESULTS.md), and the handle keeps the list it has. */
 typedef struct nst_outgoing_s {
   su_home_t        home[1];
   nst_hdr_strs_t   strs;
@@ -413,7 +419,7 @@ typedef struct nst_outgoing_s {
   msg_param_t      items[2];
   char            *joined;
   int              is_opaque;
-  tagi_t           tags[6];
+  tagi_t           tags[7];
 } nst_outgoing_t;
 
 static tagi_t const *call_outgoing(nst_call_t *call, nst_outgoing_t *o,
@@ -429,9 +435,10 @@ static tagi_t const *call_outgoing(nst_call_t *call, nst_outgoing_t *o,
   o->is_opaque = opaque;
   supported = opaque ? o->opaque : o->real;
   {
-    tagi_t const tags[6] = {
-      { NUTAG_AUTOANSWER(0) },
-      { SIPTAG_SUPPORTED(supported) },
+    tagi_t const tags[7] = {
+      { TAG_IF(opaque, NUTAG_AUTOANSWER(0)) },
+      { TAG_IF(opaque, SIPTAG_SUPPORTED(supported)) },
+      { TAG_IF(!opaque, SIPTAG_HEADER((sip_header_t const *)supported)) },
       { TAG_IF(o->strs.require_timer, SIPTAG_REQUIRE_STR("timer")) },
       { TAG_IF(o->strs.se[0], SIPTAG_SESSION_EXPIRES_STR(o->strs.se)) },
       { TAG_IF(o->strs.min_se[0], SIPTAG_MIN_SE_STR(o->strs.min_se)) },

@@ -175,10 +175,16 @@ sip_supported_t *nst_supported_from_tags(su_home_t *home,
                                          sip_supported_t const *base,
                                          tagi_t const *tags, int with_timer)
 {
-  GString *list = g_string_new(NULL);
+  GString *list;
   sip_supported_t *result;
   tagi_t const *t;
 
+  /* Every refresh comes here without a Supported tag of its own: the
+   * base is then the answer (it came from here: no duplicate items). */
+  if (!with_timer && !tl_find_last(tags, siptag_supported) &&
+      !tl_find_last(tags, siptag_supported_str) && !tl_find_last(tags, nutag_supported))
+    return base ? sip_supported_dup(home, base) : sip_supported_make(home, "");
+  list = g_string_new(NULL);
   if (base)
     supported_merge(list, base->k_items);
   for (t = tags; t; t = tl_next(t)) {
@@ -207,8 +213,11 @@ char *nst_supported_opaque(sip_supported_t const *real,
   GString *joined = g_string_new(NULL);
   msg_param_t const *i;
 
-  for (i = real ? real->k_items : NULL; i && *i; i++)
-    g_string_append_printf(joined, "%s%s", joined->len ? ", " : "", *i);
+  for (i = real ? real->k_items : NULL; i && *i; i++) {
+    if (joined->len)
+      g_string_append(joined, ", ");
+    g_string_append(joined, *i);
+  }
   sip_supported_init(out);
   items[0] = joined->str, items[1] = NULL;
   out->k_items = items;

@@ -129,8 +129,7 @@ static int su_arm(nst_sched_timer_t *t, uint64_t ms)
  * since remove() sets the returned element at index 0 of a scratch array). */
 static inline int heap_before(nst_sched_timer_t const *a, nst_sched_timer_t const *b)
 {
-  return a->st_due < b->st_due ||
-    (a->st_due == b->st_due && a->st_order < b->st_order);
+  return a->st_due < b->st_due;
 }
 
 static inline void heap_set(nst_sched_timer_t **heap, size_t i, nst_sched_timer_t *t)
@@ -171,20 +170,40 @@ static void heap_remove(nst_sched_t *s, nst_sched_timer_t *t)
 #if HAVE_SYS_TIMERFD_H
 /* Make the fd fire no later than the earliest deadline (see fd_cancelled()
  * for when that deadline goes away). */
+/* When the scheduler must wake up for @a t: at its deadline, or, for a
+ * grid timer whose slot has not begun yet, at the slot's start, where the
+ * slot's first burst goes (as on the su source: a second's refreshes on
+ * the same phase of the clock, so that what their transactions leave
+ * behind, nta's timers, falls due in later bursts); once the slot has
+ * begun, at its own deadline (the rest of a slot after a full burst). */
+static uint64_t fd_wake_at(nst_sched_timer_t const *t, uint64_t *now)
+{
+  uint64_t grid_us, slot;
+
+  if (t->st_grid_ms == 0)
+    return t->st_due;
+  grid_us = (uint64_t)t->st_grid_ms * 1000u;
+  slot = t->st_due - t->st_due % grid_us;
+  if (*now == 0)
+    *now = sched_now_us();
+  return slot > *now ? slot : t->st_due;
+}
+
 static void fd_update(nst_sched_t *s)
 {
   struct itimerspec its;
-  uint64_t due, now;
+  uint64_t due, now = 0;
 
   if (s->ss_dispatching || th_used(s->ss_heap) == 0)
     return;                     /* sched_fd_ready() re-arms when done */
-  due = heap_top(s)->st_due;
+  due = fd_wake_at(heap_top(s), &now);
   if (s->ss_fd_due != 0 && s->ss_fd_due <= due)
     return;
   /* Relative, on CLOCK_MONOTONIC: the deadlines are su_now()'s, and a
    * step of the wall clock must not make the fd fire at once for all. If
    * su_now() disagrees when it fires, sched_fd_ready() just re-arms. */
-  now = sched_now_us();
+  if (now == 0)
+    now = sched_now_us();
   memset(&its, 0, sizeof its);
   if (due > now) {
     its.it_value.tv_sec = (time_t)((due - now) / US_PER_S);
@@ -223,12 +242,31 @@ static void fd_cancelled(nst_sched_t *s)
 
 static void sched_free(nst_sched_t *s);
 
+/* Whether @a t fires in a wake-up at @a now: due by then, or a grid timer
+ * whose slot of the clock has begun, while this wake-up has sent fewer
+ * than NST_SCHED_EARLY_MAX timers ahead of time (@a n_early). */
+static int fd_fires_now(nst_sched_timer_t const *t, uint64_t now, unsigned *n_early)
+{
+  uint64_t grid_us;
+
+  if (t->st_due <= now)
+    return 1;
+  if (t->st_grid_ms == 0 || *n_early >= NST_SCHED_EARLY_MAX)
+    return 0;
+  grid_us = (uint64_t)t->st_grid_ms * 1000u;
+  if (t->st_due - t->st_due % grid_us > now)
+    return 0;
+  ++*n_early;
+  return 1;
+}
+
 /* The fd fired (or an earlier deadline was cancelled): run what is due. */
 static int sched_fd_ready(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 {
   nst_sched_t *s = (nst_sched_t *)arg;
   nst_sched_timer_t *t;
   uint64_t expirations, now;
+  unsigned n_early = 0;
 
   (void)magic, (void)w;
   if (read(s->ss_fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
@@ -236,10 +274,12 @@ static int sched_fd_ready(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t 
   s->ss_fd_due = 0;             /* a one-shot timerfd is disarmed now */
 
   /* Only what was due on entry: a 0 ms timer armed by a function waits
-   * for the next wake-up, after the root has served its other sources. */
+   * for the next wake-up, after the root has served its other sources.
+   * The heap is in the order of the timers' own deadlines, so the grid
+   * timers that go early are those due first. */
   now = sched_now_us();
   s->ss_dispatching = 1;
-  while (!s->ss_destroyed && (t = heap_top(s)) && t->st_due <= now) {
+  while (!s->ss_destroyed && (t = heap_top(s)) && fd_fires_now(t, now, &n_early)) {
     nst_sched_f *fn = t->st_fn;
     void *fn_arg = t->st_arg;
 
@@ -356,9 +396,9 @@ int nst_sched_init(nst_sched_timer_t *t, nst_sched_t *sched)
   return sched ? 0 : -1;
 }
 
-/* Arm @a t for @a due (us of su_now()), @a ms from now; among timers of
- * the same deadline, the smaller @a order fires first (fd source). */
-static int sched_arm(nst_sched_timer_t *t, uint64_t due, uint64_t order,
+/* Arm @a t for @a due (us of su_now()), @a ms from now; fd source: it may
+ * go early in its slot of a @a grid_ms grid (0: none, fd_fires_now()). */
+static int sched_arm(nst_sched_timer_t *t, uint64_t due, unsigned grid_ms,
                      uint64_t ms, nst_sched_f *fn, void *arg)
 {
   nst_sched_t *s = t->st_sched;
@@ -370,7 +410,7 @@ static int sched_arm(nst_sched_timer_t *t, uint64_t due, uint64_t order,
   t->st_fn = fn;
   t->st_arg = arg;
   t->st_due = due;
-  t->st_order = order;
+  t->st_grid_ms = grid_ms;
   if (s->ss_source == nst_timer_su)
     return su_arm(t, ms);
   rv = heap_insert(s, t);
@@ -383,7 +423,7 @@ int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg)
 {
   uint64_t due = ms > NST_SCHED_MAX_MS ? 0 : sched_now_us() + ms * 1000u;
 
-  return sched_arm(t, due, due, ms, fn, arg);
+  return sched_arm(t, due, 0, ms, fn, arg);
 }
 
 int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
@@ -394,12 +434,15 @@ int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
   if (grid_ms == 0 || ms > NST_SCHED_MAX_MS)
     return nst_sched_arm(t, ms, fn, arg);
   now_us = sched_now_us();
+  if (t->st_sched && t->st_sched->ss_source == nst_timer_fd)
+    /* Its own deadline: the grid only lets it go early, with the timers
+     * of its slot that are due first (sched_fd_ready()). Nothing wakes
+     * the loop just for it before then. */
+    return sched_arm(t, now_us + ms * 1000u, grid_ms, ms, fn, arg);
+  /* su_timer: each timer is its own; the slot's timers share its start. */
   now_ms = now_us / 1000u;
   delay = nst_batched_delay_ms(now_ms, ms, grid_ms);
-  /* Every timer of a slot gets the very same deadline, so that they fire
-   * together, and the one due first on its own goes first. */
-  return sched_arm(t, delay ? (now_ms + delay) * 1000u : now_us,
-                   now_us + ms * 1000u, delay, fn, arg);
+  return sched_arm(t, delay ? (now_ms + delay) * 1000u : now_us, 0, delay, fn, arg);
 }
 
 void nst_sched_cancel(nst_sched_timer_t *t)
@@ -409,7 +452,9 @@ void nst_sched_cancel(nst_sched_timer_t *t)
     su_timer_destroy(t->st_timer);   /* resets it too */
   else if (t->st_slot) {
     nst_sched_t *s = t->st_sched;
-    int fd_was_for_it = t->st_slot == 1 && t->st_due == s->ss_fd_due;
+    /* The earliest timer: the fd may be armed for it (its deadline or
+     * its slot's start). */
+    int fd_was_for_it = t->st_slot == 1 && s->ss_fd_due != 0;
 
     heap_remove(s, t);
     if (fd_was_for_it)

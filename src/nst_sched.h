@@ -38,8 +38,9 @@ typedef struct nst_sched_timer_s {
   uint64_t     st_due;       /**< su_now() in us when it fires (if armed) */
   nst_sched_f *st_fn;
   void        *st_arg;
-  uint64_t     st_order;     /**< fd source: of equal st_due, smaller first */
   unsigned     st_slot;      /**< fd source: index in the heap (from 1), 0: none */
+  unsigned     st_grid_ms;   /**< fd source: may fire early, once this grid
+                                  slot of the clock has begun; 0: never */
 } nst_sched_timer_t;
 
 /** The scheduler of one module on @a root (the thread of that root only).
@@ -66,11 +67,23 @@ int nst_sched_init(nst_sched_timer_t *t, nst_sched_t *sched);
  * replaces an earlier deadline). 0, or -1 (timer not armed). */
 int nst_sched_arm(nst_sched_timer_t *t, uint64_t ms, nst_sched_f *fn, void *arg);
 
-/** Like nst_sched_arm(), on a grid of @a grid_ms: at the latest multiple
- * of @a grid_ms ms of the clock that is not after @a ms from now (nor
- * before now; nst_batched_delay_ms()). With the fd source, the timers of a
- * slot fire in the order of their own deadlines (@a ms from when each was
- * armed), so that the one due first goes first in the slot's burst.
+/** At most this many timers fire ahead of their own deadlines in one
+ * wake-up (fd source, nst_sched_arm_grid()): a refresh costs nua about
+ * 40 us to encode and send, so a wake-up's early refreshes hold the loop
+ * (and the refresh due now, which goes first) for about 4 ms at most. */
+#define NST_SCHED_EARLY_MAX 100
+
+/** Like nst_sched_arm(), on a grid of @a grid_ms ms of the clock (never
+ * after @a ms from now; RFC 4028 section 10 allows an early refresh):
+ *  - fd source: the scheduler wakes up at the start of the grid slot that
+ *    holds the timer's own deadline (@a ms from now); from then on, any
+ *    wake-up may fire it, and its deadline is the latest. So the timers of
+ *    a slot go out together at its start, in the order of their own
+ *    deadlines, at most NST_SCHED_EARLY_MAX of them ahead of time per
+ *    wake-up; those left wait for the next wake-up (at the latest, the
+ *    deadline of the first of them).
+ *  - su source: at the start of the slot (nst_batched_delay_ms()), or now
+ *    if it has begun.
  * @a grid_ms 0: nst_sched_arm(). */
 int nst_sched_arm_grid(nst_sched_timer_t *t, uint64_t ms, unsigned grid_ms,
                        nst_sched_f *fn, void *arg);

@@ -67,10 +67,21 @@ static void callee_refreshes_by_update_at_half(unsigned interval)
   free(expect_nst_event(nst_ev_refresh_answered));
 }
 
+/* The same Supported items, in the same order. */
+static int same_supported(sip_supported_t const *a, sip_supported_t const *b)
+{
+  msg_param_t const *i = a ? a->k_items : NULL, *j = b ? b->k_items : NULL;
+
+  for (; i && j && *i && *j; i++, j++)
+    if (strcmp(*i, *j))
+      return 0;
+  return !(i && *i) && !(j && *j);
+}
+
 START_TEST(rfc4028_10_uac_refreshes_by_update_at_half_interval)
 {
-  struct message *update;
-  nua_handle_t *nh = call_peer(NULL,
+  struct message *update, *invite;
+  nua_handle_t *nh = call_peer(&invite,
                                SIPTAG_SESSION_EXPIRES_STR("120;refresher=uac"),
                                SIPTAG_REQUIRE_STR("timer"),
                                SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE), TAG_END());
@@ -92,6 +103,12 @@ START_TEST(rfc4028_10_uac_refreshes_by_update_at_half_interval)
   check_se(update, 120, "uac");
   ck_assert(update->sip->sip_min_se != NULL);
   ck_assert(has_timer(update->sip->sip_supported));
+  /* The INVITE's list, as one header (the refresh gives it to nua as a
+   * header, not as the handle's parameter). */
+  ck_assert(update->sip->sip_supported->k_next == NULL);
+  ck_assert_msg(same_supported(update->sip->sip_supported, invite->sip->sip_supported),
+                "refresh UPDATE's Supported is not the INVITE's");
+  s2_sip_free_message(invite);
   ck_assert_msg(!(update->sip->sip_payload && update->sip->sip_payload->pl_len),
                 "refresh UPDATE carries SDP");
   s2_sip_respond_to(update, dialog, SIP_200_OK,

@@ -42,10 +42,11 @@ typedef struct {
   uint64_t fired_at;    /* us, 0: not fired */
   unsigned fired;       /* times */
   unsigned order;       /* 1 + its place in the firing order */
+  unsigned iteration;   /* of the loop it fired in (n_iterations) */
 } tt_t;
 
 static tt_t tt[N_TIMERS];
-static unsigned n_fired, n_expected;
+static unsigned n_fired, n_expected, n_iterations;
 static nst_sched_timer_t extra;          /* a timer with a special job */
 
 static uint64_t now_us(void)
@@ -61,6 +62,7 @@ static void on_fire(void *arg)
   t->fired++;
   t->fired_at = now_us();
   t->order = ++n_fired;
+  t->iteration = n_iterations;
 }
 
 static void arm(tt_t *t, uint64_t ms)
@@ -73,6 +75,7 @@ static void arm(tt_t *t, uint64_t ms)
 static void prepoll(su_prepoll_magic_t *magic, su_root_t *r)
 {
   (void)magic;
+  n_iterations++;
   if (n_fired >= n_expected)
     su_root_break(r);
 }
@@ -108,7 +111,7 @@ static void setup_source(nst_timer_source_t source)
   for (i = 0; i < N_TIMERS; i++)
     ck_assert_int_eq(nst_sched_init(&tt[i].timer, sched), 0);
   nst_sched_init(&extra, sched);
-  n_fired = 0;
+  n_fired = n_iterations = 0;
 }
 
 static void setup_fd(void) { setup_source(nst_timer_fd); }
@@ -183,20 +186,20 @@ START_TEST(timers_fire_in_order_never_early)
 }
 END_TEST
 
-/* nst_sched_arm_grid() (NSTTAG_REFRESH_BATCH): a timer fires at the latest
- * multiple of the grid before its own deadline; a slot's timers fire in
- * one wake-up, in the order of their own deadlines (so that in a burst of
- * refreshes the one due first goes first), and every slot after the one
- * before it. So the firing order is exactly that of (slot, own deadline).
- * The scheduler reads the clock itself, a little after the test does (much
- * later under valgrind), so the test knows each own deadline and slot only
- * between the clock read before and after arming: it asserts the order of
- * two timers only where those windows do not overlap. */
-START_TEST(grid_slot_fires_in_the_order_of_own_deadlines)
+/* nst_sched_arm_grid() (NSTTAG_REFRESH_BATCH), timerfd source: a timer
+ * fires at its own deadline, or earlier once the grid slot of the clock
+ * that holds that deadline has begun, with the timers due before it. So
+ * no timer fires before its slot or after its deadline, and they all fire
+ * in the order of their own deadlines (the heap's). The scheduler reads
+ * the clock itself, a little after the test does (much later under
+ * valgrind), so the test knows each own deadline and slot only between
+ * the clock read before and after arming: it asserts the order of two
+ * timers only where those windows do not overlap. */
+START_TEST(grid_timers_fire_in_their_slot_in_the_order_of_own_deadlines)
 {
   enum { GRID_MS = 100 };
-  uint64_t slot_lo[N_TIMERS], slot_hi[N_TIMERS], due_lo[N_TIMERS], due_hi[N_TIMERS];
-  unsigned i, j, seed = 1234, n_ordered = 0;
+  uint64_t slot_lo[N_TIMERS], due_lo[N_TIMERS], due_hi[N_TIMERS];
+  unsigned i, j, seed = 1234, n_ordered = 0, n_early = 0;
 
   for (i = 0; i < N_TIMERS; i++) {
     uint64_t ms = GRID_MS + rand_r(&seed) % 250, before = now_us(), after;
@@ -204,8 +207,7 @@ START_TEST(grid_slot_fires_in_the_order_of_own_deadlines)
     after = now_us();
     due_lo[i] = before + ms * 1000;
     due_hi[i] = after + ms * 1000;
-    slot_lo[i] = (before / 1000 + ms) / GRID_MS * GRID_MS * 1000;
-    slot_hi[i] = (after / 1000 + ms) / GRID_MS * GRID_MS * 1000;
+    slot_lo[i] = due_lo[i] / 1000 / GRID_MS * GRID_MS * 1000;
   }
   run_for(N_TIMERS, 2000);
   ck_assert_uint_eq(n_fired, N_TIMERS);
@@ -213,24 +215,85 @@ START_TEST(grid_slot_fires_in_the_order_of_own_deadlines)
     ck_assert_uint_eq(tt[i].fired, 1);
     ck_assert_msg(tt[i].fired_at >= slot_lo[i], "timer %u fired %llu us before its slot", i,
                   (unsigned long long)(slot_lo[i] - tt[i].fired_at));
-    ck_assert_msg(tt[i].fired_at <= slot_hi[i] + LATE_MAX_US, "timer %u fired %llu us late", i,
-                  (unsigned long long)(tt[i].fired_at - slot_hi[i]));
-    ck_assert_uint_le(slot_hi[i], due_hi[i]);
+    ck_assert_msg(tt[i].fired_at <= due_hi[i] + LATE_MAX_US, "timer %u fired %llu us late", i,
+                  (unsigned long long)(tt[i].fired_at - due_hi[i]));
+    n_early += tt[i].fired_at < due_lo[i];
     for (j = 0; j < N_TIMERS; j++) {
-      int one_slot = slot_lo[i] == slot_hi[i] && slot_lo[j] == slot_hi[j] && slot_lo[j] == slot_lo[i];
-      if (slot_hi[j] < slot_lo[i] || (one_slot && due_hi[j] < due_lo[i])) {
+      if (due_hi[j] < due_lo[i]) {
         n_ordered++;
         ck_assert_msg(tt[j].order < tt[i].order,
-                      "timer %u (slot %llu, due %llu..%llu) fired after %u (slot %llu, due %llu..%llu)",
-                      j, (unsigned long long)slot_lo[j], (unsigned long long)due_lo[j],
-                      (unsigned long long)due_hi[j], i, (unsigned long long)slot_lo[i],
-                      (unsigned long long)due_lo[i], (unsigned long long)due_hi[i]);
+                      "timer %u (due %llu..%llu) fired after %u (due %llu..%llu)",
+                      j, (unsigned long long)due_lo[j], (unsigned long long)due_hi[j],
+                      i, (unsigned long long)due_lo[i], (unsigned long long)due_hi[i]);
       }
     }
   }
-  /* Most pairs are ordered (50 timers over 3 or 4 slots); if the windows
-   * were so wide that few are, the test would prove nothing. */
+  /* Most pairs are ordered; if the windows were so wide that few are, the
+   * test would prove nothing. */
   ck_assert_uint_ge(n_ordered, N_TIMERS * (N_TIMERS - 1) / 4);
+  /* 50 timers over 3 or 4 slots: most went with the first of their slot. */
+  ck_assert_uint_ge(n_early, N_TIMERS / 2);
+}
+END_TEST
+
+/* More grid timers in one slot than NST_SCHED_EARLY_MAX: the first burst
+ * goes at the slot's start, a wake-up sends at most that many ahead of
+ * time (the burst that holds the loop stays short); the others wait for a
+ * later wake-up, and none is late. Timers fired in the same loop
+ * iteration were fired by the same wake-up. */
+#define N_SLOT (2 * NST_SCHED_EARLY_MAX + 50)
+static tt_t slot_tt[N_SLOT];
+
+START_TEST(a_wake_up_sends_at_most_early_max_ahead_of_time)
+{
+  enum { GRID_MS = 200 };
+  uint64_t now_ms = now_us() / 1000, slot, due_lo[N_SLOT], due_hi[N_SLOT];
+  static unsigned iter_early[1024];
+  unsigned i, max_early = 0, n_early = 0;
+
+  /* One slot that begins at least 50 ms from now; deadlines 100 to 190 ms
+   * into it, the same order as the array. */
+  slot = (now_ms + 50 + GRID_MS - 1) / GRID_MS * GRID_MS;
+  for (i = 0; i < N_SLOT; i++) {
+    uint64_t at = slot + 100 + i * 90 / N_SLOT, before = now_us(), ms;
+    ck_assert_int_eq(nst_sched_init(&slot_tt[i].timer, sched), 0);
+    ms = at - before / 1000;
+    ck_assert_int_eq(nst_sched_arm_grid(&slot_tt[i].timer, ms, GRID_MS, on_fire, &slot_tt[i]), 0);
+    due_lo[i] = before + ms * 1000;
+    due_hi[i] = now_us() + ms * 1000;
+    ck_assert_uint_ge(due_lo[i], slot * 1000);
+    ck_assert_uint_lt(due_hi[i], (slot + GRID_MS) * 1000);
+  }
+  run_for(N_SLOT, 2000);
+  ck_assert_uint_eq(n_fired, N_SLOT);
+  memset(iter_early, 0, sizeof iter_early);
+  for (i = 0; i < N_SLOT; i++) {
+    ck_assert_uint_eq(slot_tt[i].fired, 1);
+    ck_assert_uint_ge(slot_tt[i].fired_at, slot * 1000);
+    ck_assert_msg(slot_tt[i].fired_at <= due_hi[i] + LATE_MAX_US, "timer %u fired %llu us late",
+                  i, (unsigned long long)(slot_tt[i].fired_at - due_hi[i]));
+    if (i > 0 && due_hi[i - 1] < due_lo[i])
+      ck_assert_uint_lt(slot_tt[i - 1].order, slot_tt[i].order);
+    if (slot_tt[i].fired_at < due_lo[i]) {    /* surely ahead of time */
+      n_early++;
+      ck_assert_uint_lt(slot_tt[i].iteration, G_N_ELEMENTS(iter_early));
+      if (++iter_early[slot_tt[i].iteration] > max_early)
+        max_early = iter_early[slot_tt[i].iteration];
+    }
+  }
+  ck_assert_uint_le(max_early, NST_SCHED_EARLY_MAX);
+  /* The first burst at the slot's start, 100 ms before the first
+   * deadline (valgrind may wake the loop that late: there, only not late). */
+  if (!RUNNING_ON_VALGRIND)
+    ck_assert_msg(slot_tt[0].fired_at < due_lo[0], "first of the slot fired %lld us after its "
+                  "deadline, not at the slot's start",
+                  (long long)(slot_tt[0].fired_at - due_lo[0]));
+  /* It did batch: the first wake-up sends the cap early, unless it came
+   * so late (valgrind) that most of the slot was due by then. */
+  ck_assert_uint_ge(max_early, NST_SCHED_EARLY_MAX / 4);
+  ck_assert_uint_ge(n_early, NST_SCHED_EARLY_MAX);
+  for (i = 0; i < N_SLOT; i++)
+    nst_sched_deinit(&slot_tt[i].timer);
 }
 END_TEST
 
@@ -407,7 +470,8 @@ int main(void)
   tcase_add_checked_fixture(fd, setup_fd, teardown);
   tcase_add_test(fd, auto_takes_the_timerfd_on_linux);
   tcase_add_test(fd, timers_fire_in_order_never_early);
-  tcase_add_test(fd, grid_slot_fires_in_the_order_of_own_deadlines);
+  tcase_add_test(fd, grid_timers_fire_in_their_slot_in_the_order_of_own_deadlines);
+  tcase_add_test(fd, a_wake_up_sends_at_most_early_max_ahead_of_time);
   tcase_add_test(fd, cancelled_never_fire_rearmed_fire_once_at_the_new_time);
   tcase_add_test(fd, zero_ms_timer_armed_from_a_timer_function);
   tcase_add_test(fd, destroy_with_armed_timers);

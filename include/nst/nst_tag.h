@@ -205,13 +205,19 @@ NST_API extern tag_typedef_t nsttag_lifetime_max_ref;
 
 /**Send the refreshes of all calls on a common grid of this many ms.
  *
- * A refresh due at half the interval goes at the latest multiple of this
- * many milliseconds on the clock before it, so the refreshes of calls due
- * within the same slot go out together, in one wake-up of the loop, and
- * the transactions' timers (nta's Timer K) share their deadlines. Each
- * refresh is at most this much early; none is late. It trades timing for
- * CPU on a busy server (bench/RESULTS.md has the figures); nua's own engine
- * does the same with its 1 s tick.
+ * The clock is cut into slots of this many milliseconds. The refreshes due
+ * (at half their intervals) within the same slot go out together at its
+ * start, in the order they are due, in one wake-up of the loop, and the
+ * transactions' timers (nta's Timer K) share their deadlines. A wake-up
+ * sends at most 100 refreshes ahead of time, so that no burst holds the
+ * loop for long: the rest of a dense slot goes in bursts of up to 100,
+ * each when the first of it is due. Each refresh is at most this much
+ * early; none is late. It trades timing for CPU on a busy server:
+ * 1000 (a 1 s grid, nua's own engine's granularity) is the setting for a
+ * server with many calls (bench/RESULTS.md has the figures); a softphone
+ * with a few calls saves nothing by it and keeps the default.
+ * (With NSTTAG_TIMER_SOURCE(nst_timer_su), each refresh goes at the
+ * start of its slot.)
  *
  * @par Used with
  *    nst_create(), nst_invite(), nst_respond()
