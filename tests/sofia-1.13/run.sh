@@ -71,7 +71,7 @@ case $lib in "$prefix"/lib/*) ;; *) status=1 ;; esac
 
 echo "check-sofia-1.13: $(( $(date +%s) - start )) s in all"
 echo "=== summary (Sofia-SIP $version)"
-sh "$srcdir/tests/summary.sh" "$dir"/nst/tests/check_*.log \
+sh "$srcdir/tests/summary.sh" "$dir"/nst/tests/check_*.log "$dir"/nst/tests/states/check_*.log \
     "$dir/out/check-sofia-suite.out" "$dir/out/check-interop.out" \
     "$dir/out/check-cli.out" || status=1
 exit $status
