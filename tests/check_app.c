@@ -45,16 +45,51 @@ static int within(long ms, long expected)
   return ms <= expected && ms > expected - 2000;
 }
 
+/* The peer answers our refresh UPDATE @a update 200 (and frees it). */
+static void peer_answers_this_refresh(struct message *update)
+{
+  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+}
+
 /* The peer answers our refresh UPDATE (due now) 200. */
 static void peer_answers_refresh_update(void)
 {
   struct message *update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
 
   ck_assert_msg(update != NULL, "no refresh UPDATE");
-  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
-               SIPTAG_REQUIRE_STR("timer"), TAG_END());
-  s2_sip_free_message(update);
-  settle();
+  peer_answers_this_refresh(update);
+}
+
+/* A call we refresh (90 s), whose lifetime ends 1 s after its first
+ * refresh went: returns that refresh UPDATE, unanswered. */
+static struct message *refresh_out_lifetime_ending(nua_handle_t **return_nh)
+{
+  unsigned granted = 0;
+  struct message *update;
+
+  *return_nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0), TAG_END());
+  ck_assert_int_eq(nst_set_lifetime(s2_nst, *return_nh, 46, &granted), nst_lifetime_granted);
+  advance(45);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh UPDATE");
+  return update;
+}
+
+/* The peer answers the BYE at the end of the lifetime; nothing comes
+ * after it. */
+static void lifetime_bye_answered_then_nothing(struct message *bye)
+{
+  ck_assert_msg(bye != NULL, "no BYE at the end of the lifetime");
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  fail_unless_event(nua_r_bye, 200);
+  ck_assert(s2_check_callstate(nua_callstate_terminated));
+  s2_sip_flush_messages();   /* the UPDATE's retransmissions before its 200 */
+  advance(90);
+  ck_assert_msg(!peer_has_request(), "%s after the BYE", peer_request_name());
 }
 
 /* ====================================================================== */
@@ -337,29 +372,15 @@ END_TEST
  * second BYE, no new refresh), nor does the peer's late 200. */
 START_TEST(lifetime_ends_call_while_refresh_is_out)
 {
-  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0), TAG_END());
-  struct message *update, *bye;
-  unsigned granted = 0;
+  nua_handle_t *nh;
+  struct message *update = refresh_out_lifetime_ending(&nh), *bye;
 
-  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 46, &granted), nst_lifetime_granted);
-  advance(45);
-  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
-  ck_assert_msg(update != NULL, "no refresh UPDATE");
   advance(1);
   bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
   ck_assert_msg(bye != NULL, "no BYE at the end of the lifetime");
   ck_assert_str_eq(bye->sip->sip_reason->re_cause, "16");
-  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
-               SIPTAG_REQUIRE_STR("timer"), TAG_END());
-  s2_sip_free_message(update);
-  settle();
-  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
-  s2_sip_free_message(bye);
-  fail_unless_event(nua_r_bye, 200);
-  ck_assert(s2_check_callstate(nua_callstate_terminated));
-  s2_sip_flush_messages();   /* the UPDATE's retransmissions before its 200 */
-  advance(90);
-  ck_assert_msg(!peer_has_request(), "%s after the BYE", peer_request_name());
+  peer_answers_this_refresh(update);
+  lifetime_bye_answered_then_nothing(bye);
   nua_handle_destroy(nh);
   ck_assert_transition("refreshing --lifetime_ended--> ending");
   ck_assert_transition("ending --refresh_failed--> ending");
@@ -413,27 +434,16 @@ END_TEST
  * going and changes nothing: one BYE, no refresh after it. */
 START_TEST(refresh_answered_while_bye_is_going_changes_nothing)
 {
-  nua_handle_t *nh = call_with("90;refresher=uac", NSTTAG_EXPIRY_WARNING(0), TAG_END());
-  struct message *update, *bye;
-  unsigned granted = 0;
+  nua_handle_t *nh;
+  struct message *update = refresh_out_lifetime_ending(&nh);
 
-  ck_assert_int_eq(nst_set_lifetime(s2_nst, nh, 46, &granted), nst_lifetime_granted);
-  advance(45);
-  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
-  ck_assert_msg(update != NULL, "no refresh UPDATE");
   advance_ms(990);
+  /* Sent, not taken yet: no settle() before the lifetime's timer. */
   peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
                SIPTAG_REQUIRE_STR("timer"), TAG_END());
   s2_sip_free_message(update);
   advance_ms(10);
-  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);
-  ck_assert_msg(bye != NULL, "no BYE at the end of the lifetime");
-  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
-  s2_sip_free_message(bye);
-  fail_unless_event(nua_r_bye, 200);
-  s2_sip_flush_messages();
-  advance(90);
-  ck_assert_msg(!peer_has_request(), "%s after the BYE", peer_request_name());
+  lifetime_bye_answered_then_nothing(s2_sip_wait_for_request(SIP_METHOD_BYE));
   nua_handle_destroy(nh);
   ck_assert_transition("refreshing --lifetime_ended--> ending");
   ck_assert_transition("ending --refresh_2xx--> ending");
@@ -504,10 +514,7 @@ START_TEST(peer_refresh_while_our_refresh_is_out_is_answered)
   check_se(ok, 90, "uas");
   s2_sip_free_message(ok);
   free(expect_nst_event(nst_ev_refresh_received));
-  peer_respond(update, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
-               SIPTAG_REQUIRE_STR("timer"), TAG_END());
-  s2_sip_free_message(update);
-  settle();
+  peer_answers_this_refresh(update);
   free(expect_nst_event(nst_ev_refresh_answered));
   ck_assert_transition("refreshing --peer_refresh--> refreshing");
   ck_assert_transition("refreshing --refresh_2xx--> session");
