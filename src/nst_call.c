@@ -182,6 +182,9 @@ void nst_call_info(nst_call_t const *call, int status, char const *phrase,
   info->ni_phrase = phrase;
   info->ni_refreshes = call->nc_refreshes;
   info->ni_refresh_in_ms = nst_sched_remaining_ms(&call->nc_refresh_timer);
+  /* A refresh decided on for right after this event (call_next()). */
+  if (call->nc_next == nst_next_refresh || call->nc_next == nst_next_resend_refresh)
+    info->ni_refresh_in_ms = 0;
   info->ni_expires_in_ms = -1;
   if (call->nc_expires_at.tv_sec) {
     su_duration_t left = su_duration(call->nc_expires_at, su_now());
@@ -379,9 +382,15 @@ static void call_restore_supported(nst_call_t *call, sip_supported_t const *real
 
 /* A request of ours whose Supported nua saw as opaque may still be queued
  * in nua (and set the handle's list when it starts): once it is answered,
- * the real list goes back again. */
-static void call_request_answered(nst_call_t *call)
+ * the real list goes back again. Not after a challenge: nua sends the
+ * request again (nua_authenticate(), or at once with cached credentials),
+ * and an UPDATE reads the handle's list anew each time it goes out
+ * (nua_update_client_request()): with the real list, nua's engine would
+ * resend it unchanged after a 422. */
+static void call_request_answered(nst_call_t *call, int status)
 {
+  if (status == 401 || status == 407)
+    return;
   if (call->nc_supported_opaque) {
     su_home_t home[1] = { SU_HOME_INIT(home) };
 
@@ -450,11 +459,18 @@ static tagi_t const *call_outgoing(nst_call_t *call, nst_outgoing_t *o,
 }
 
 /* nua took the message (it copies the tags at once): the handle gets the
- * real Supported list back, the request or response saw the opaque one. */
-static void call_outgoing_sent(nst_call_t *call, nst_outgoing_t *o)
+ * real Supported list back, the request or response saw the opaque one.
+ * An UPDATE keeps the opaque list on the handle until it is answered
+ * (call_request_answered()): nua reads it again for every try of an
+ * UPDATE, INVITE only when it starts. Meanwhile an incoming request with
+ * "Require: timer" would get 420; it can only be glare, which fails
+ * anyway. */
+static void call_outgoing_sent(nst_call_t *call, nst_outgoing_t *o,
+                               nst_method_t method)
 {
   if (o->is_opaque) {
-    call_restore_supported(call, o->real);
+    if (method != nst_method_update)
+      call_restore_supported(call, o->real);
     call->nc_supported_opaque = 1;
   }
   g_free(o->joined);
@@ -488,7 +504,7 @@ static void call_send(nst_call_t *call, nst_method_t method, nst_send_as_t as,
     nua_invite(call->nc_nh, TAG_NEXT(t));
   else
     nua_update(call->nc_nh, TAG_NEXT(t));
-  call_outgoing_sent(call, &o);
+  call_outgoing_sent(call, &o, as == nst_send_session ? method : nst_method_none);
 }
 
 static nst_hdrs_t call_request_hdrs(nst_call_t const *call)
@@ -935,7 +951,7 @@ int nst_call_on_response(nst_call_t *call, nst_method_t method, int status,
 
   if (status < 200)
     return !ours;
-  call_request_answered(call);
+  call_request_answered(call, status);
   if (ours)
     return call_on_refresh_response(call, method, status, phrase, sip);
   return call_on_app_response(call, method, status, phrase, sip);
@@ -969,7 +985,7 @@ static void call_respond(nst_call_t *call, int status, char const *phrase,
     tagi_t const *t = call_outgoing(call, &out, &h, 1, extra);
 
     nua_respond(call->nc_nh, status, phrase, TAG_NEXT(t));
-    call_outgoing_sent(call, &out);
+    call_outgoing_sent(call, &out, nst_method_none);
   }
 }
 
@@ -1143,7 +1159,7 @@ static int call_on_terminated(nst_call_t *call)
 int nst_call_on_i_state(nst_call_t *call, int callstate)
 {
   if (callstate >= nua_callstate_completed)
-    call_request_answered(call);   /* a 2xx of ours waited for PRACK */
+    call_request_answered(call, 200);   /* a 2xx of ours waited for PRACK */
   if (callstate == nua_callstate_terminated)
     return call_on_terminated(call);
 

@@ -359,6 +359,50 @@ START_TEST(app_told_what_follows_a_failed_refresh)
 }
 END_TEST
 
+/* 405 to the UPDATE: nst refreshes again at once, by re-INVITE, and says
+ * so (it said "no retry, the session expires" before). */
+START_TEST(app_told_a_405_means_reinvite_now)
+{
+  nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
+  struct nst_recorded_event *e;
+  struct message *invite;
+
+  nst_flush_recorded_events();
+  e = refresh_answered(SIP_405_METHOD_NOT_ALLOWED);
+  ck_assert_int_eq(e->info.ni_status, 405);
+  ck_assert_int_eq(e->info.ni_refresh_in_ms, 0);
+  ck_assert_int_eq(e->info.ni_method, nst_method_invite);
+  free(e);
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(invite != NULL, "no re-INVITE after 405");
+  peer_respond(invite, SIP_200_OK, WE_REFRESH("90"), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* A 422 nst cannot meet (no Min-SE): nothing goes now; the retry is the
+ * timer's, as after a 5xx. */
+START_TEST(app_told_a_422_without_min_se_is_retried_later)
+{
+  nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
+  struct nst_recorded_event *e;
+
+  nst_flush_recorded_events();
+  e = refresh_answered(422, "Session Interval Too Small");
+  ck_assert_int_eq(e->info.ni_status, 422);
+  ck_assert_int_gt(e->info.ni_refresh_in_ms, 0);
+  free(e);
+  ck_assert_msg(!peer_has_request(), "a request right after the 422");
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
 START_TEST(app_told_the_call_ends_after_481_to_a_refresh)
 {
   nua_handle_t *nh = call_peer(NULL, WE_REFRESH("90"), TAG_END());
@@ -414,5 +458,7 @@ void plain_nua_cases(Suite *s)
   tc = nst_tcase("what the application is told, refreshes", setup);
   tcase_add_test(tc, app_told_what_follows_a_failed_refresh);
   tcase_add_test(tc, app_told_the_call_ends_after_481_to_a_refresh);
+  tcase_add_test(tc, app_told_a_405_means_reinvite_now);
+  tcase_add_test(tc, app_told_a_422_without_min_se_is_retried_later);
   suite_add_tcase(s, tc);
 }

@@ -197,6 +197,8 @@ START_TEST(rfc4028_7_3_422_after_407_keeps_credentials)
   ck_assert(s2_check_callstate(nua_callstate_calling));
   ck_assert(s2_check_callstate(nua_callstate_ready));
   ck_assert_msg(!app_saw(nua_r_invite), "application saw the 422");
+  settle();
+  ck_assert_msg(!peer_has_request_of(sip_method_invite), "an INVITE after the 200");
 
   bye_from_peer();
   nua_handle_destroy(nh);
@@ -237,6 +239,57 @@ START_TEST(rfc4028_7_3_407_after_422_is_answered_with_the_raised_values)
     free(e);
   }
   ck_assert_msg(!app_saw(nua_i_terminated), "application saw the call end");
+  settle();
+  ck_assert_msg(!peer_has_request_of(sip_method_invite), "an INVITE after the 200");
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* 422, then 407 to the raised INVITE, then 422 again to the authorized
+ * one: each INVITE on the wire carries the values the last 422 asked for,
+ * with the credentials; three 422-free INVITEs would be nua's resend. */
+START_TEST(rfc4028_7_3_422_407_422_each_invite_raised_and_authorized)
+{
+  struct message *invite, *retry, *authorized, *again;
+  nua_handle_t *nh = invite_answered(&invite, 422, "Session Interval Too Small",
+                                     SIPTAG_MIN_SE_STR("1900"), TAG_END());
+
+  retry = next_invite_after_422();
+  check_se(retry, 1900, NULL);
+  s2_sip_free_message(invite);
+  s2_sip_respond_to(retry, NULL, SIP_407_PROXY_AUTH_REQUIRED,
+                    SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str), TAG_END());
+  ck_assert(s2_check_event(nua_r_invite, 407));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
+
+  authorized = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(authorized != NULL, "no INVITE after nua_authenticate()");
+  check_se(authorized, 1900, NULL);
+  s2_sip_free_message(retry);
+  s2_sip_respond_to(authorized, NULL, 422, "Session Interval Too Small",
+                    SIPTAG_MIN_SE_STR("2000"), TAG_END());
+
+  again = next_invite_after_422();
+  check_se(again, 2000, NULL);
+  ck_assert_uint_eq(again->sip->sip_min_se->min_delta, 2000);
+  ck_assert_msg(again->sip->sip_proxy_authorization != NULL,
+                "second 422 retry lost the credentials");
+  s2_sip_free_message(authorized);
+  peer_respond(again, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(again);
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  {
+    struct nst_recorded_event *e = expect_nst_event(nst_ev_negotiated);
+    ck_assert_uint_eq(e->info.ni_interval, 2000);
+    free(e);
+  }
+  settle();
+  ck_assert_msg(!peer_has_request_of(sip_method_invite), "an INVITE after the 200");
   s2_flush_events();
   bye_from_peer();
   nua_handle_destroy(nh);
@@ -318,6 +371,76 @@ START_TEST(rfc4028_7_4_422_to_reinvite_refresh_the_next_reinvite_is_raised)
   ck_assert_uint_eq(again->sip->sip_cseq->cs_seq, reinvite->sip->sip_cseq->cs_seq + 1);
   s2_sip_free_message(reinvite);
   raised_refresh_answered(nh, again);
+}
+END_TEST
+
+/* The application's own UPDATE (nst_update(), e.g. new SDP) in a call nst
+ * refreshes; the peer answers 422 Min-SE 120: the next UPDATE on the wire
+ * is the raised one (nua's engine would resend the first unchanged). */
+static void app_update_422_raised(nua_handle_t *nh, struct message *update)
+{
+  struct message *again;
+
+  s2_sip_respond_to(update, dialog, 422, "Session Interval Too Small",
+                    SIPTAG_MIN_SE_STR("120"), TAG_END());
+  again = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(again != NULL, "no UPDATE after 422");
+  check_se(again, 120, "uac");
+  ck_assert_uint_eq(again->sip->sip_min_se->min_delta, 120);
+  ck_assert_uint_eq(again->sip->sip_cseq->cs_seq, update->sip->sip_cseq->cs_seq + 1);
+  if (update->sip->sip_proxy_authorization)
+    ck_assert_msg(again->sip->sip_proxy_authorization != NULL,
+                  "422 retry lost the credentials");
+  s2_sip_free_message(update);
+  peer_respond(again, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("120;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(again);
+  ck_assert(s2_check_event(nua_r_update, 200));
+  settle();
+  ck_assert_msg(!peer_has_request(), "a request after the raised UPDATE's 200");
+  ck_assert_int_le(nst_next_timer_ms(s2_nst, nh), 60000);
+  ck_assert_int_gt(nst_next_timer_ms(s2_nst, nh), 59900);
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+
+START_TEST(rfc4028_7_4_422_to_application_update_next_update_is_raised)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update;
+
+  advance(10);
+  ck_assert_int_eq(nst_update(s2_nst, nh, TAG_END()), 0);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no UPDATE");
+  check_se(update, 90, "uac");
+  app_update_422_raised(nh, update);
+}
+END_TEST
+
+/* The same after a 407 to the UPDATE: nua sends it again with the
+ * credentials, and its engine, once more in charge of a restarted UPDATE,
+ * must still leave the 422 to nst. */
+START_TEST(rfc4028_7_4_422_to_application_update_after_407_next_update_is_raised)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update;
+
+  advance(10);
+  ck_assert_int_eq(nst_update(s2_nst, nh, TAG_END()), 0);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no UPDATE");
+  s2_sip_respond_to(update, dialog, SIP_407_PROXY_AUTH_REQUIRED,
+                    SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str), TAG_END());
+  s2_sip_free_message(update);
+  ck_assert(s2_check_event(nua_r_update, 407));
+  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no UPDATE after nua_authenticate()");
+  ck_assert(update->sip->sip_proxy_authorization != NULL);
+  check_se(update, 90, "uac");
+  app_update_422_raised(nh, update);
 }
 END_TEST
 
@@ -905,11 +1028,14 @@ void rfc4028_cases(Suite *s)
   tcase_add_test(tc, rfc4028_7_3_uac_422_storm_is_bounded);
   tcase_add_test(tc, rfc4028_7_3_422_after_407_keeps_credentials);
   tcase_add_test(tc, rfc4028_7_3_407_after_422_is_answered_with_the_raised_values);
+  tcase_add_test(tc, rfc4028_7_3_422_407_422_each_invite_raised_and_authorized);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("7.4 422 to our refresh", setup_90);
   tcase_add_test(tc, rfc4028_7_4_422_to_refresh_raises_and_retries_in_dialog);
   tcase_add_test(tc, rfc4028_7_4_422_to_reinvite_refresh_the_next_reinvite_is_raised);
+  tcase_add_test(tc, rfc4028_7_4_422_to_application_update_next_update_is_raised);
+  tcase_add_test(tc, rfc4028_7_4_422_to_application_update_after_407_next_update_is_raised);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("9 422 from us and none", setup);

@@ -119,11 +119,12 @@ typedef enum nst_event_e {
   nst_ev_refresh_received,  /**< the peer refreshed the session */
   nst_ev_refresh_failed,    /**< our refresh failed (ni_status says how);
                                  reported once nst decided what comes next:
-                                 after 422 it is sent again at once with
-                                 ni_interval; else ni_refresh_in_ms >= 0
-                                 is the retry, or, with no retry, the
-                                 expiry BYE (ni_expires_in_ms), or on
-                                 408/481 nst ends the call now (both -1) */
+                                 ni_refresh_in_ms >= 0 is the next try, by
+                                 ni_method (0: at once, e.g. raised to
+                                 ni_interval after 422, or by re-INVITE
+                                 after 405/501); with no retry, the expiry
+                                 BYE (ni_expires_in_ms), or on 408/481 nst
+                                 ends the call now (both -1) */
   nst_ev_expired,           /**< the session expired: nst sent BYE */
   nst_ev_expiring,          /**< the session expires in ni_expires_in_ms
                                  (NSTTAG_EXPIRY_WARNING() before the BYE)
@@ -164,7 +165,8 @@ typedef struct nst_info_s {
   int             ni_status;     /**< status of the response, if any */
   char const     *ni_phrase;     /**< its phrase, if any */
   unsigned        ni_refreshes;  /**< refreshes seen on this call so far */
-  long            ni_refresh_in_ms;  /**< until nst refreshes, -1: not armed */
+  long            ni_refresh_in_ms;  /**< until nst refreshes (0: at once,
+                                          with the event), -1: not armed */
   long            ni_expires_in_ms;  /**< until nst ends the session for want
                                           of a refresh (the BYE), -1: none */
   long            ni_lifetime_in_ms; /**< until the lifetime runs out,

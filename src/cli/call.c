@@ -258,9 +258,11 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
       return;
     }
     /* nst reports once it decided: say what really comes next. */
-    if (info->ni_status == 422)
-      cli_say(cli, "  sending it again now with Session-Expires %u, Min-SE %u",
+    if (info->ni_status == 422 && info->ni_refresh_in_ms == 0)
+      cli_say(cli, "  next: sending it again now with Session-Expires %u, Min-SE %u",
               info->ni_interval, info->ni_min_se);
+    else if (info->ni_refresh_in_ms == 0)
+      cli_say(cli, "  next: refresh again now by %s", nst_method_name(info->ni_method));
     else if (info->ni_refresh_in_ms >= 0)
       cli_say(cli, "  next: refresh again in %.3f s", info->ni_refresh_in_ms / 1000.0);
     else if (info->ni_expires_in_ms >= 0)

@@ -81,6 +81,8 @@ declare -A NST_SAYS=(
 [caller-491]='  next: refresh again in [0-9.]+ s'
 [caller-481]='  next: ending the call now \(BYE\)'
 [caller-408]='  next: ending the call now \(BYE\)'
+[caller-405]='  next: refresh again now by INVITE'
+[caller-501]='  next: refresh again now by INVITE'
 )
 
 trim() { local s=$1; s=${s#"${s%%[! ]*}"}; printf '%s' "${s%"${s##*[! ]}"}"; }
