@@ -137,7 +137,9 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
       return nst_call_on_plain_response(&nst->ns_calls, nh, nst_method_invite, *status, *phrase, sip);
     return nst_call_on_response(call, nst_method_invite, *status, *phrase, sip);
   case nua_r_update:
-    return call ? nst_call_on_response(call, nst_method_update, *status, *phrase, sip) : 1;
+    if (call == NULL)
+      return nst_call_on_plain_response(&nst->ns_calls, nh, nst_method_update, *status, *phrase, sip);
+    return nst_call_on_response(call, nst_method_update, *status, *phrase, sip);
   case nua_r_method:
     /* Our refresh UPDATEs go out as extension requests (nst_call.c). */
     if (call && call->nc_refreshing == nst_method_update)

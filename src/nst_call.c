@@ -925,15 +925,20 @@ int nst_call_on_plain_response(nst_calls_t *calls, nua_handle_t *nh, nst_method_
 {
   nst_call_t *call;
 
-  /* A call placed with plain nua_invite(): its 2xx binds us (section 7.2),
-   * so nst runs the timer it negotiated from here on. */
-  if (method != nst_method_invite || status < 200 || status >= 300 ||
-      nst_read_hdrs(calls->parser, sip).se == 0)
+  /* A call placed with plain nua_invite(), or a call nst left (answered
+   * with plain nua_respond(), or whose 2xx had no timer) that the
+   * application changes with plain nua_update()/nua_invite(): the 2xx
+   * binds us (section 7.2), so nst runs the timer it negotiated from here
+   * on. */
+  if (status < 200 || status >= 300 || nst_read_hdrs(calls->parser, sip).se == 0)
     return 1;   /* no timer to run: the call stays the application's alone */
   call = nst_call_get(calls, nh);
   if (call == NULL)
     return 1;
-  call->nc_caller = 1;
+  /* Who made the Call-ID (RFC 3261 14.1, the 491 back-off): we did for
+   * an INVITE (a re-INVITE in a call nst left cannot tell: the longer
+   * back-off is as valid); an UPDATE does not say, the shorter one. */
+  call->nc_caller = method == nst_method_invite;
   /* From now on nst answers the peer's re-INVITEs (refreshes among them),
    * as in the calls it places itself (call_send()). */
   call->nc_own_set_params++;

@@ -14,15 +14,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* nst refreshes a session of @a interval s at half of it: nothing before,
- * an UPDATE then (nua's engine, if awake, would re-INVITE around
- * interval/2 - 5 s). The UPDATE is answered 200 with the same interval. */
-static void only_nst_refreshes_at_half(unsigned interval)
+/* How long past nst's refresh only_nst_refreshes_at_half() looks. */
+#define NUA_WINDOW_AFTER 6
+
+/* nst refreshes a session of @a interval s at half of it, @a elapsed s
+ * after the session was last set: nothing before, an UPDATE then, and
+ * nothing in the 6 s after (nua's engine, if awake, would refresh
+ * between interval/2 - 5 and interval/2 + 5 s). The UPDATE is answered 200
+ * with the same interval. */
+static void only_nst_refreshes_at_half_after(unsigned interval, unsigned elapsed)
 {
   struct message *update;
   char se[32];
 
-  advance(interval / 2 - 1);
+  advance(interval / 2 - 1 - elapsed);
   ck_assert_msg(!peer_has_request(), "a request before nst's refresh at %u s",
                 interval / 2);
   advance(1);
@@ -35,6 +40,14 @@ static void only_nst_refreshes_at_half(unsigned interval)
   s2_sip_free_message(update);
   settle();
   ck_assert_msg(!peer_has_request(), "a second refresher");
+  /* nua's engine, if awake, refreshes at interval/2 +- 5 s. */
+  advance(NUA_WINDOW_AFTER);
+  ck_assert_msg(!peer_has_request(), "a second refresher: nua's engine ran");
+}
+
+static void only_nst_refreshes_at_half(unsigned interval)
+{
+  only_nst_refreshes_at_half_after(interval, 0);
 }
 
 /* The peer's 200 that makes nst the refresher of @a interval s. */
@@ -122,7 +135,7 @@ START_TEST(one_engine_nua_handle_timer_tags_leave_nua_dormant)
   ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
   s2_flush_events();
   only_nst_refreshes_at_half(90);
-  only_nst_refreshes_at_half(90);
+  only_nst_refreshes_at_half_after(90, NUA_WINDOW_AFTER);
   bye_from_peer();
   nua_handle_destroy(nh);
 }
@@ -222,6 +235,46 @@ START_TEST(plain_nua_update_2xx_rearms_nsts_timer)
   ck_assert_int_le(nst_next_timer_ms(s2_nst, nh), 60000);
   ck_assert_int_gt(nst_next_timer_ms(s2_nst, nh), 59900);
   s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* A call answered with plain nua_respond() has no timer, and nst left it;
+ * a later plain nua_update() whose 2xx says "Session-Expires:
+ * 90;refresher=uac" binds this UA all the same (section 7.2): nst runs
+ * that timer from then on. */
+START_TEST(plain_nua_update_2xx_in_a_call_nst_left_binds)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"), TAG_END());
+  struct message *ok, *update;
+  struct nst_recorded_event *e;
+
+  nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
+  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
+  ck_assert(ok != NULL);
+  s2_sip_update_dialog(dialog, ok);
+  peer_take_answer(ok);
+  s2_sip_free_message(ok);
+  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
+  settle();
+  s2_flush_events();
+  nst_flush_recorded_events();
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);
+
+  nua_update(nh, TAG_END());
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert(update != NULL);
+  peer_respond(update, SIP_200_OK, WE_REFRESH("90"), TAG_END());
+  s2_sip_free_message(update);
+  fail_unless_event(nua_r_update, 200);
+  settle();
+  e = expect_nst_event(nst_ev_negotiated);
+  ck_assert_uint_eq(e->info.ni_interval, 90);
+  ck_assert_int_eq(e->info.ni_refresher, nst_refresher_local);
+  free(e);
+  s2_flush_events();
+  only_nst_refreshes_at_half(90);
   bye_from_peer();
   nua_handle_destroy(nh);
 }
@@ -446,6 +499,7 @@ void plain_nua_cases(Suite *s)
   tcase_add_test(tc, plain_nua_invite_2xx_binds_and_nst_refreshes);
   tcase_add_test(tc, plain_nua_respond_2xx_has_no_timer_and_nst_says_so);
   tcase_add_test(tc, plain_nua_update_2xx_rearms_nsts_timer);
+  tcase_add_test(tc, plain_nua_update_2xx_in_a_call_nst_left_binds);
   tcase_add_test(tc, plain_nua_bye_ends_nsts_timers);
   tcase_add_test(tc, plain_nua_handle_destroy_ends_nsts_timers_once);
   suite_add_tcase(s, tc);
