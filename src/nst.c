@@ -229,6 +229,8 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
     return NULL;
   }
 
+  if (nst_sched_init(&nst->ns_calls.gone_check, nst->ns_calls.sched) < 0)
+    SU_DEBUG_1(("%s", "nst_create: no memory for a timer\n"));
   nst->ns_calls.owner = nst;
   nst->ns_calls.parser = &nst->ns_parser;
   nst->ns_calls.table = g_hash_table_new_full(g_direct_hash, g_direct_equal,
@@ -287,6 +289,8 @@ void nst_destroy(nst_t *nst)
   if (nst->ns_nua)
     nua_destroy(nst->ns_nua);
   nst_parser_deinit(&nst->ns_parser);   /* only after nua: its messages use it */
+  if (nst->ns_calls.sched)
+    nst_sched_deinit(&nst->ns_calls.gone_check);
   nst_sched_destroy(nst->ns_calls.sched);   /* after the calls and their timers */
   su_home_unref(nst->ns_home);
 }

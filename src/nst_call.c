@@ -43,6 +43,7 @@ static su_time_t const nst_no_time = { 0, 0 };
 static void call_expiry_warning_due(void *arg);
 static void call_lifetime_due(void *arg);
 static void call_next_due(void *arg);
+static void calls_check_gone(void *arg);
 
 /* ---------------------------------------------------------------------- */
 /* Lookup and lifetime */
@@ -73,6 +74,8 @@ nst_call_t *nst_call_get(nst_calls_t *calls, nua_handle_t *nh)
       nst_sched_init(&call->nc_lifetime_timer, calls->sched) < 0)
     SU_DEBUG_1(("nst: cannot create timers for call %p\n", (void *)nh));
   g_hash_table_insert(calls->table, nh, call);
+  if (nst_sched_remaining_ms(&calls->gone_check) < 0)
+    nst_sched_arm(&calls->gone_check, NST_GONE_CHECK_MS, calls_check_gone, calls);
   return call;
 }
 
@@ -253,6 +256,36 @@ static int call_is_gone(nst_call_t *call)
   if (call_report(call, nst_ev_ended, 0, NULL))
     call_forget(call);
   return 1;
+}
+
+static void collect_destroyed(gpointer key, gpointer value, gpointer list)
+{
+  nst_call_t *call = value;
+
+  /* A refused call's handle is nua's own (the application never saw it). */
+  if (call->nc_state != nst_cs_refused && handle_is_destroyed(key))
+    g_ptr_array_add(list, key);
+}
+
+/* Now and then: calls whose handle is gone, and which no timer of theirs
+ * would find (calling, offered, a session without timer), end here too;
+ * the others sooner than their next timer. */
+static void calls_check_gone(void *arg)
+{
+  nst_calls_t *calls = arg;
+  GPtrArray *gone = g_ptr_array_new();
+  guint i;
+
+  g_hash_table_foreach(calls->table, collect_destroyed, gone);
+  for (i = 0; i < gone->len; i++) {
+    nst_call_t *call = nst_call_find(calls, g_ptr_array_index(gone, i));
+
+    if (call)   /* the application may have forgotten others meanwhile */
+      call_is_gone(call);
+  }
+  g_ptr_array_free(gone, TRUE);
+  if (g_hash_table_size(calls->table))
+    nst_sched_arm(&calls->gone_check, NST_GONE_CHECK_MS, calls_check_gone, calls);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -30,6 +30,8 @@ typedef struct nst_calls_s {
   nst_config_t        config;      /* what a new call starts with */
   sip_supported_t    *supported;   /* nua's Supported, "timer" in it */
   GHashTable         *table;       /* nua_handle_t * -> nst_call_t * */
+  nst_sched_timer_t   gone_check;  /* looks for handles the application
+                                      destroyed with nua_handle_destroy() */
   nst_stats_t         stats;
   nst_callback_f     *ev_callback;
   void               *ev_magic;
@@ -101,6 +103,10 @@ struct nst_call_s {
   NUTAG_SESSION_TIMER(0), NUTAG_SESSION_REFRESHER(nua_no_refresher), \
   NUTAG_MIN_SE(NST_NUA_MIN_SE), NUTAG_UPDATE_REFRESH(0), \
   SIPTAG_SUPPORTED(supported)
+
+/* How often nst looks for calls whose handle the application destroyed
+ * with plain nua_handle_destroy() (nua shows no event for it). */
+#define NST_GONE_CHECK_MS 30000
 
 nst_call_t *nst_call_find(nst_calls_t const *calls, nua_handle_t const *nh);
 nst_call_t *nst_call_get(nst_calls_t *calls, nua_handle_t *nh);

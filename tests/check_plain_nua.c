@@ -331,6 +331,57 @@ START_TEST(plain_nua_handle_destroy_ends_nsts_timers_once)
 }
 END_TEST
 
+/* nua_handle_destroy() on a call no timer of nst's watches: nst still
+ * finds it gone (within NST_GONE_CHECK_MS), reports the end once and lets
+ * the handle go. */
+static void destroyed_handle_found_once(nua_handle_t *nh)
+{
+  struct message *m;
+
+  ck_assert_msg(s2_nst_events == NULL, "an nst event before the check");
+  advance(30);
+  free(expect_nst_event(nst_ev_ended));
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);
+  advance(120);
+  ck_assert_msg(s2_nst_events == NULL, "more than one event for a destroyed handle");
+  while ((m = s2_sip_next_request(SIP_METHOD_BYE)))   /* nua's, if any */
+    s2_sip_free_message(m);
+  while ((m = s2_sip_next_request(SIP_METHOD_CANCEL)))
+    s2_sip_free_message(m);
+}
+
+START_TEST(plain_nua_handle_destroy_while_calling_is_found)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite = nst_sends_invite(nh, TAG_END());
+
+  nst_flush_recorded_events();
+  nua_handle_destroy(nh);
+  s2_sip_free_message(invite);
+  destroyed_handle_found_once(nh);
+  ck_assert_transition("calling --destroyed--> gone");
+}
+END_TEST
+
+START_TEST(plain_nua_handle_destroy_in_a_session_without_timer_is_found)
+{
+  struct message *invite;
+  nua_handle_t *nh = call_peer(&invite, TAG_END());   /* a 2xx without Session-Expires */
+  struct message *bye;
+
+  s2_sip_free_message(invite);
+  ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);
+  nst_flush_recorded_events();
+  nua_handle_destroy(nh);
+  bye = s2_sip_wait_for_request(SIP_METHOD_BYE);   /* nua's own */
+  ck_assert(bye != NULL);
+  s2_sip_respond_to(bye, dialog, SIP_200_OK, TAG_END());
+  s2_sip_free_message(bye);
+  destroyed_handle_found_once(nh);
+  ck_assert_transition("session --destroyed--> gone");
+}
+END_TEST
+
 /* ====================================================================== */
 /* What the application is told */
 
@@ -502,6 +553,8 @@ void plain_nua_cases(Suite *s)
   tcase_add_test(tc, plain_nua_update_2xx_in_a_call_nst_left_binds);
   tcase_add_test(tc, plain_nua_bye_ends_nsts_timers);
   tcase_add_test(tc, plain_nua_handle_destroy_ends_nsts_timers_once);
+  tcase_add_test(tc, plain_nua_handle_destroy_while_calling_is_found);
+  tcase_add_test(tc, plain_nua_handle_destroy_in_a_session_without_timer_is_found);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("what the application is told", setup_min_se_120);
