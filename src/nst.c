@@ -154,6 +154,8 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
   case nua_r_set_params:
     return call ? nst_call_on_r_set_params(call) : module_on_r_set_params(nst);
   case nua_r_get_params:
+    if (nh && is_our_read_back(tags) && nst_calls_on_read_back(&nst->ns_calls, nh, tags))
+      return 0;   /* nst's, after a plain nua request (nst_call.c) */
     if (call == NULL && nst->ns_own_get_params > 0 && is_our_read_back(tags)) {
       nst->ns_own_get_params--;
       module_take_nua_params(nst, tags);
@@ -235,6 +237,7 @@ nst_t *nst_create(su_root_t *root, nua_callback_f callback, nua_magic_t *magic,
   nst->ns_calls.parser = &nst->ns_parser;
   nst->ns_calls.table = g_hash_table_new_full(g_direct_hash, g_direct_equal,
                                               NULL, nst_call_free);
+  nst->ns_calls.read_backs = g_hash_table_new(g_direct_hash, g_direct_equal);
   if (nst_parser_init(&nst->ns_parser) < 0)
     SU_DEBUG_1(("%s", "nst_create: no memory for the parser\n"));
   nst->ns_calls.supported = nst_supported_from_tags(nst->ns_home,
@@ -286,6 +289,15 @@ void nst_destroy(nst_t *nst)
   nst_registry_remove(nst);
   if (nst->ns_calls.table)
     g_hash_table_destroy(nst->ns_calls.table);
+  if (nst->ns_calls.read_backs) {
+    GHashTableIter i;
+    gpointer nh;
+
+    g_hash_table_iter_init(&i, nst->ns_calls.read_backs);
+    while (g_hash_table_iter_next(&i, &nh, NULL))
+      nua_handle_unref(nh);
+    g_hash_table_destroy(nst->ns_calls.read_backs);
+  }
   if (nst->ns_nua)
     nua_destroy(nst->ns_nua);
   nst_parser_deinit(&nst->ns_parser);   /* only after nua: its messages use it */

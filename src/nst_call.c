@@ -44,6 +44,11 @@ static void call_expiry_warning_due(void *arg);
 static void call_lifetime_due(void *arg);
 static void call_next_due(void *arg);
 static void calls_check_gone(void *arg);
+static void calls_read_back(nst_calls_t *calls, nua_handle_t *nh);
+static void call_next(nst_call_t *call, enum nst_next_step_e step);
+static int call_busy(nst_call_t const *call);
+static void call_set_session(nst_call_t *call, nst_outcome_t const *session,
+                             nst_call_event_t event);
 
 /* ---------------------------------------------------------------------- */
 /* Lookup and lifetime */
@@ -286,6 +291,95 @@ static void calls_check_gone(void *arg)
   g_ptr_array_free(gone, TRUE);
   if (g_hash_table_size(calls->table))
     nst_sched_arm(&calls->gone_check, NST_GONE_CHECK_MS, calls_check_gone, calls);
+}
+
+/* ---------------------------------------------------------------------- */
+/* nua's engine, woken by plain nua calls
+ *
+ * A plain nua_invite(), nua_update() or nua_respond() may carry nua's own
+ * NUTAG_SESSION_TIMER(), on the request or on its handle (nua_handle(),
+ * nua_set_hparams()). nst sees neither, and nua then runs its engine for
+ * that call: its Session-Expires goes out, and from the 2xx on it would
+ * refresh at interval/2 +- 5 s, or send BYE before the interval ends
+ * (session_timer_set() in nua_session.c). No parameter disarms a timer
+ * nua has set; the 2xx to an INVITE does, whenever nua's engine
+ * negotiates again and finds no timer: so after the 2xx to such a
+ * request nst reads the handle's parameters back, and if nua had an
+ * interval, takes the call over: its interval becomes nst's, nua's
+ * parameters are pinned again, and nst refreshes at once by re-INVITE
+ * (its opaque Supported leaves nua's engine without a timer). */
+
+#define NST_NUA_TIMER_READ_BACK NUTAG_SESSION_TIMER(0)
+
+static void calls_read_back(nst_calls_t *calls, nua_handle_t *nh)
+{
+  guint pending = GPOINTER_TO_UINT(g_hash_table_lookup(calls->read_backs, nh));
+
+  if (pending == 0)
+    nua_handle_ref(nh);   /* until the answer comes */
+  g_hash_table_insert(calls->read_backs, nh, GUINT_TO_POINTER(pending + 1));
+  nua_get_hparams(nh, NST_NUA_TIMER_READ_BACK, TAG_END());
+}
+
+static void call_take_over(nst_calls_t *calls, nua_handle_t *nh, unsigned nua_interval)
+{
+  nst_call_t *call = nst_call_find(calls, nh);
+  nst_config_t cfg;
+  char const *why;
+
+  SU_DEBUG_1(("nst: %p: a plain nua request gave nua's own session timer "
+              "%u s (NUTAG_SESSION_TIMER() on the request or its handle): "
+              "nst takes the call over and refreshes now by re-INVITE; give "
+              "nua's timer tags to nst_invite()/nst_respond() instead\n",
+              (void *)nh, nua_interval));
+  if (call == NULL) {
+    /* Answered with plain nua_respond(): nua's 2xx carried its interval,
+     * and the peer refreshes if it supports timers (nua's rule). nst's
+     * re-INVITE settles the session anew (section 7.2). */
+    nst_outcome_t o = { 0, nua_interval, nst_refresher_remote, 0 };
+
+    call = nst_call_get(calls, nh);
+    if (call == NULL)
+      return;
+    if (o.interval < call->nc_config.min_se)
+      o.interval = call->nc_config.min_se;
+    o.min_se = call->nc_config.min_se;
+    call_set_session(call, &o, nst_ce_2xx);
+    /* The peer's ACK may still be on its way: the re-INVITE waits for it. */
+    call->nc_peer_offer = !nua_handle_has_active_call(nh);
+  }
+  cfg = call->nc_config;
+  nst_config_from_nua_tags(&cfg, (tagi_t[]) { { NUTAG_SESSION_TIMER(nua_interval) },
+                                              { TAG_END() } });
+  if (nst_config_check(&cfg, &why) == 0)
+    call->nc_config = cfg;
+  call->nc_own_set_params++;
+  nua_set_hparams(nh, NST_NUA_PINS(calls->supported), NUTAG_AUTOANSWER(0), TAG_END());
+  call->nc_disarm_nua = 1;
+  if (call_busy(call))
+    call->nc_refresh_owed = 1;
+  else
+    call_next(call, nst_next_refresh);
+}
+
+/* nua_r_get_params for a handle: returns 1 if it answers calls_read_back(). */
+int nst_calls_on_read_back(nst_calls_t *calls, nua_handle_t *nh, tagi_t const *tags)
+{
+  guint pending = GPOINTER_TO_UINT(g_hash_table_lookup(calls->read_backs, nh));
+  unsigned nua_interval = 0;
+
+  if (pending == 0)
+    return 0;
+  if (pending > 1)
+    g_hash_table_insert(calls->read_backs, nh, GUINT_TO_POINTER(pending - 1));
+  else
+    g_hash_table_remove(calls->read_backs, nh);
+  tl_gets(tags, NUTAG_SESSION_TIMER_REF(nua_interval), TAG_END());
+  if (nua_interval > 0 && !handle_is_destroyed(nh))
+    call_take_over(calls, nh, nua_interval);
+  if (pending == 1)
+    nua_handle_unref(nh);
+  return 1;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -596,9 +690,12 @@ static int call_busy(nst_call_t const *call)
 
 static void call_send_refresh(nst_call_t *call, nst_hdrs_t const *h)
 {
-  nst_method_t method = call_refresh_method(call);
+  /* A 2xx to an INVITE of ours makes nua's engine negotiate again, and
+   * with the opaque Supported it finds no timer (call_take_over()). */
+  nst_method_t method = call->nc_disarm_nua ? nst_method_invite : call_refresh_method(call);
 
   call->nc_refreshing = method;
+  call->nc_disarm_nua = 0;
   if (method == nst_method_update && !call->nc_config.refresh_sdp) {
     /* No SDP: a refresh is no reason to renegotiate media (doc/pitfalls.md 11). */
     call_send(call, method, nst_send_refresh_update, h, NULL);
@@ -893,8 +990,9 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
 {
   nst_hdrs_t resp = nst_read_hdrs(call->nc_calls->parser, sip), next;
   nst_outcome_t o;
+  int plain = call->nc_app_method != method;   /* not sent through nst */
 
-  if (call->nc_app_method != method)
+  if (plain)
     call->nc_sent = nst_plain_request;
 
   if (status == 422 && call->nc_app_method == method &&
@@ -947,6 +1045,8 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
   call_note_peer(call, sip);
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
   o = nst_uac_policy(&call->nc_config, &call->nc_sent, &o);
+  if (plain)
+    calls_read_back(call->nc_calls, call->nc_nh);   /* nua's engine may run */
   call_set_session(call, &o, nst_ce_2xx);
   if (call_report(call, nst_ev_negotiated, status, phrase))
     call_idle(call);
@@ -1222,6 +1322,7 @@ int nst_call_on_i_state(nst_call_t *call, int callstate)
      * no Session-Expires, so the session has no timer (section 9). nst
      * says so and leaves the call to the application and nua. */
     memset(&call->nc_session, 0, sizeof call->nc_session);
+    calls_read_back(call->nc_calls, call->nc_nh);
     call_move(call, nst_ce_app_plain_2xx, nst_cs_gone);
     if (call_report(call, nst_ev_negotiated, 200, sip_200_OK))
       call_forget(call);

@@ -32,6 +32,8 @@ typedef struct nst_calls_s {
   GHashTable         *table;       /* nua_handle_t * -> nst_call_t * */
   nst_sched_timer_t   gone_check;  /* looks for handles the application
                                       destroyed with nua_handle_destroy() */
+  GHashTable         *read_backs;  /* nua_handle_t * -> how many of nst's
+                                      nua_get_hparams() are to come back */
   nst_stats_t         stats;
   nst_callback_f     *ev_callback;
   void               *ev_magic;
@@ -69,6 +71,9 @@ struct nst_call_s {
   unsigned           nc_peer_allows_update:1;
   unsigned           nc_update_refused:1; /* 405/501 to UPDATE seen */
   unsigned           nc_appl_update:1; /* nua hands us this call's UPDATEs */
+  unsigned           nc_disarm_nua:1; /* nua's engine may hold a timer of
+                                         its own: the next refresh goes
+                                         by re-INVITE */
   unsigned           nc_supported_opaque:1; /* a request/2xx of ours with
                                                the opaque Supported may still
                                                be queued in nua */
@@ -139,5 +144,6 @@ int nst_call_on_i_state(nst_call_t *call, int callstate);
 int nst_call_on_i_active(nst_call_t *call);
 int nst_call_on_i_terminated(nst_call_t *call);
 int nst_call_on_r_set_params(nst_call_t *call);
+int nst_calls_on_read_back(nst_calls_t *calls, nua_handle_t *nh, tagi_t const *tags);
 
 #endif /* NST_CALL_H */

@@ -331,6 +331,85 @@ START_TEST(plain_nua_handle_destroy_ends_nsts_timers_once)
 }
 END_TEST
 
+/* nua's own timer tags on a plain nua_invite() (or on its handle) arm
+ * nua's engine for that call: nua puts its Session-Expires in the INVITE
+ * and, from the 2xx on, would refresh at 40-50 s. nst reads the handle's
+ * parameters back when it adopts the call, takes the interval, pins nua's
+ * again and refreshes at once by re-INVITE, whose 2xx leaves nua's engine
+ * without a timer (nua_session.c: session_timer_set() after every 2xx to
+ * an INVITE); from then on only nst refreshes. */
+START_TEST(one_engine_plain_nua_invite_with_nua_timer_tag_is_disarmed)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor), TAG_END());
+  struct message *invite;
+
+  nua_invite(nh, NUTAG_SESSION_TIMER(90), SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert(invite != NULL);
+  peer_respond(invite, SIP_200_OK, WE_REFRESH("90"), TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(invite != NULL, "no re-INVITE to put nua's engine to sleep");
+  check_se(invite, 90, "uac");
+  peer_respond(invite, SIP_200_OK, WE_REFRESH("90"), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  s2_flush_events();
+  only_nst_refreshes_at_half(90);
+  only_nst_refreshes_at_half_after(90, NUA_WINDOW_AFTER);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* The same for a plain nua_respond() 2xx with NUTAG_SESSION_TIMER(), as
+ * FreeSWITCH's mod_sofia answers: nua's 2xx carries its Session-Expires
+ * and nua would send BYE at 81 s unless refreshed by a re-INVITE. nst
+ * adopts the call, re-INVITEs at once, and then answers the peer's UPDATE
+ * refreshes: no BYE from nua. */
+START_TEST(one_engine_plain_nua_respond_with_nua_timer_tag_is_disarmed)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("90"), TAG_END());
+  struct message *ok, *invite, *r;
+
+  nua_respond(nh, SIP_200_OK, NUTAG_SESSION_TIMER(90), SOATAG_USER_SDP_STR(NUA_SDP),
+              TAG_END());
+  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
+  ck_assert(ok != NULL);
+  s2_sip_update_dialog(dialog, ok);
+  peer_take_answer(ok);
+  s2_sip_free_message(ok);
+  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
+  settle();
+  invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(invite != NULL, "no re-INVITE to put nua's engine to sleep");
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  settle();
+  s2_flush_events();
+  /* The peer refreshes by UPDATE at 45 s; nothing from us until 90 s. */
+  advance(45);
+  ck_assert_msg(!peer_has_request(), "a request before the peer's refresh");
+  peer_request(SIP_METHOD_UPDATE, 0, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  r = s2_sip_wait_for_response(200, SIP_METHOD_UPDATE);
+  ck_assert(r != NULL);
+  s2_sip_free_message(r);
+  advance(45);
+  ck_assert_msg(!peer_has_request(), "a BYE although the peer refreshed: nua's engine ran");
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
 /* nua_handle_destroy() on a call no timer of nst's watches: nst still
  * finds it gone (within NST_GONE_CHECK_MS), reports the end once and lets
  * the handle go. */
@@ -544,6 +623,11 @@ void plain_nua_cases(Suite *s)
   tcase_add_test(tc, one_engine_nua_set_params_timer_tags_set_nsts_interval);
   tcase_add_test(tc, one_engine_nua_handle_timer_tags_leave_nua_dormant);
   tcase_add_test(tc, one_engine_nua_min_se_below_90_is_refused);
+  suite_add_tcase(s, tc);
+
+  tc = nst_tcase("one engine: plain nua calls with nua's timer tags", setup);
+  tcase_add_test(tc, one_engine_plain_nua_invite_with_nua_timer_tag_is_disarmed);
+  tcase_add_test(tc, one_engine_plain_nua_respond_with_nua_timer_tag_is_disarmed);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("plain nua calls", setup);
