@@ -37,7 +37,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'echo "check-deb: interrupted"; exit 130' INT TERM HUP
+trap 'fail "interrupted"; echo "$passed passed, $failed failed"; exit 130' INT TERM HUP
 # the exact state: dpkg -s also succeeds for unpacked, half-configured or
 # config-files packages
 is_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
@@ -54,7 +54,11 @@ fi
 debs=()
 for p in $packages; do
   d=$(ls "$dir"/${p}_*.deb 2>/dev/null | head -1)
-  [ -n "$d" ] && debs+=("./$d") || fail "$p: no package in $dir"
+  case $d in
+  "") fail "$p: no package in $dir" ;;
+  /*) debs+=("$d") ;;
+  *) debs+=("./$d") ;;             # apt-get install takes ./FILE, not FILE
+  esac
 done
 
 # 1. install
@@ -94,8 +98,9 @@ check "no file of the packages is left" \
   sh -c "! ls /usr/lib/$multiarch/libnst.so* /usr/include/nst /usr/bin/nst-cli 2>/dev/null"
 
 # 4. an ABI break fails the package build. Everything happens in $tmp/abi,
-# in subshells with set -e: a failed copy, cd or edit stops there, is a
-# failed check, and nothing runs in DIR or the project tree.
+# in subshells whose steps are chained with && (set -e would be ignored in
+# an if's condition): a failed copy, cd or edit stops there, is a failed
+# check, and nothing runs in DIR or the project tree.
 src=$(ls -d "$dir"/nst-*/ 2>/dev/null | head -1)
 header=include/nst/nst.h
 exported='^NST_API char const \*nst_event_name('
@@ -103,14 +108,14 @@ if [ -z "$src" ]; then
   fail "no unpacked tarball in $dir"
 elif ! cp -a "$src" "$tmp/abi"; then
   fail "copy of $src to $tmp/abi"
-elif ! ( set -e; cd "$tmp/abi"; rm -rf debian/.debhelper debian/tmp
-         grep -q "$exported" "$header"
-         sed -i 's/^NST_API \(char const \*nst_event_name(\)/\1/' "$header"
+elif ! ( cd "$tmp/abi" && rm -rf debian/.debhelper debian/tmp &&
+         grep -q "$exported" "$header" &&
+         sed -i 's/^NST_API \(char const \*nst_event_name(\)/\1/' "$header" &&
          ! grep -q "$exported" "$header" ); then
   fail "nst_event_name() could not be taken out of the API in $tmp/abi"
 else
   ok "nst_event_name() is no longer exported in the copy ($tmp/abi)"
-  ( set -e; cd "$tmp/abi"
+  ( cd "$tmp/abi" &&
     DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b ) > "$tmp/abi.log" 2>&1
   rc=$?
   check "the package build fails (status $rc)" test "$rc" != 0
