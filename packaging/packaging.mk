@@ -20,10 +20,15 @@ install-exec-hook:
 # distribution tarball (make dist) with debhelper and dpkg-buildpackage, the
 # packaging files of packaging/debian/ copied into the unpacked tarball as
 # debian/; then lintian on them: any error or warning fails.
-# make check-deb: the packages installed with apt, tests/external/adopt.c
-# built against them with pkg-config alone and run, the packages purged;
-# then an ABI break (a public function no longer exported) must fail the
-# package build through the symbols file (packaging/check-deb.sh).
+# make check-deb: make deb again, its steps counted (build-deb.sh: the
+# version, the build, lintian); the packages' dependencies against
+# configure.ac, the ELF files and nst.pc (packaging/check-deb-deps.sh);
+# then the packages installed with apt, tests/external/adopt.c built
+# against them with pkg-config alone and run, the packages purged, and an
+# ABI break (a public function no longer exported) must fail the package
+# build through the symbols file (packaging/check-deb.sh). Each script ends
+# with "N passed, N failed" for make check-all's closing line, a failed
+# make dist too.
 DEB_DIR = _deb
 DEB_BUILD_LOG = $(DEB_DIR)/build.log
 DEB_FILES = packaging/debian/changelog packaging/debian/control \
@@ -36,14 +41,22 @@ DEB_FILES = packaging/debian/changelog packaging/debian/control \
 	packaging/debian/libnst-dev.lintian-overrides \
 	packaging/debian/nst-cli.lintian-overrides
 EXTRA_DIST += packaging/packaging.mk packaging/check-deb.sh packaging/build-deb.sh \
+	packaging/check-deb-deps.sh \
 	$(DEB_FILES)
 
 deb: dist-gzip
 	@$(SHELL) $(top_srcdir)/packaging/build-deb.sh $(distdir).tar.gz $(DEB_DIR)
 
-check-deb: deb
-	@bash $(top_srcdir)/packaging/check-deb.sh $(DEB_DIR) \
-	  $(top_srcdir)/tests/external/adopt.c
+check-deb:
+	@$(MAKE) $(AM_MAKEFLAGS) dist-gzip || \
+	  { echo "FAIL: make dist-gzip (the packages' tarball)"; \
+	    echo "0 passed, 1 failed"; exit 1; }
+	@$(SHELL) $(top_srcdir)/packaging/build-deb.sh $(distdir).tar.gz $(DEB_DIR)
+	@status=0; \
+	bash $(top_srcdir)/packaging/check-deb-deps.sh $(DEB_DIR) || status=1; \
+	bash $(top_srcdir)/packaging/check-deb.sh $(DEB_DIR) \
+	  $(top_srcdir)/tests/external/adopt.c || status=1; \
+	exit $$status
 
 clean-deb:
 	rm -rf $(DEB_DIR)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * s2_quickstep() for an s2check harness that has none (Sofia-SIP 1.13's:
  * its s2time.c moves the clock in whole seconds only; the harness of the

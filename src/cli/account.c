@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-cli - the account: identity (From), outbound proxy, registration
  * with a registrar, and digest credentials answering 401/407 with

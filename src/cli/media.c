@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-cli - media (--media): G.711 mu-law silence sent and received with
  * oRTP (the RTP stack liblinphone uses) for the length of the call, so

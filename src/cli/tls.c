@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-cli - TLS: the certificate and the CAs, as Sofia's tport wants them.
  *

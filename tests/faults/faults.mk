@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Fault suite (make check-faults): calls under packet loss, a network
 # partition and a dead peer, each scenario in a network namespace of its own
 # (unshare -n, only lo) with nftables dropping SIP packets; the three run in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nst-faults - one user agent holding many calls with nst, for the fault
  * scenarios of "make check-faults" (tests/faults/run.sh): the caller

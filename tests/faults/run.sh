@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run.sh PROG OUTDIR SCENARIO... - make check-faults: each scenario (see
 # scenario.sh) in a network namespace of its own, all at once, then the
 # table and the checks (table.py). Environment: FAULTS_CALLS (200).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # scenario.sh NAME PROG OUTDIR CALLS - one fault scenario of check-faults,
 # run by run.sh inside a network namespace of its own (only lo, up). The
 # caller (uac, port 5060, the refresher) and the callee (uas, port 5070)

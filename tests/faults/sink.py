@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """sink.py PORT UNTIL OUT - stand in for a killed UA on 127.0.0.1:PORT.
 
 Answers nothing; for each request that arrives, the first time its

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """table.py OUTDIR SCENARIO... - the table and the checks of check-faults.
 
 Reads OUTDIR/SCENARIO/{meta,uac,uas,sink}.txt (scenario.sh, nst-faults,

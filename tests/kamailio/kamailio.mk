@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # check-kamailio: nst-cli registered and calling through Debian's Kamailio
 # (registrar with digest auth, Record-Route, sst) in a private network
 # namespace, with linphonec too (tests/kamailio/run.sh; about 70 s).

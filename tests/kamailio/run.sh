@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run.sh: nst-cli through Kamailio (make check-kamailio).
 #
 #   tests/kamailio/run.sh PATH/TO/nst-cli

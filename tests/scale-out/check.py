@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """check.py OUTDIR - the checks and the table of check-scale-out.
 
 Reads OUTDIR/{meta,uac,uas1,uas2}.txt (run.sh, nst-faults). Callee 1 lives

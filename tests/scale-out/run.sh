@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run.sh PROG OUTDIR [CALLS] - make check-scale-out. Inside a network
 # namespace of its own (it re-runs itself under unshare -n): Kamailio
 # (kamailio.cfg) on 127.0.0.1:5060 spreads CALLS (2000) calls from one

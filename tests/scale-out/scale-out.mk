@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Scale-out (make check-scale-out): one caller, Kamailio's dispatcher and
 # two callee processes on loopback, in a network namespace of its own;
 # 2,000 calls, one callee killed (about 3 minutes). Included from

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Build Sofia-SIP 1.13 from its source tarball into a build-local prefix,
 # once (make check-sofia-1.13, make bench-sofia-1.13).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run a command in a private network namespace with only lo, IPv4 only.
 #
 #   ipv4-only.sh COMMAND [ARG...]

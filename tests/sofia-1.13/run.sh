@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # make check-sofia-1.13: nst built and tested against Sofia-SIP 1.13.
 #
 #   run.sh MAKE TARBALL DIR SRCDIR

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nst on Sofia-SIP 1.13 (make check-sofia-1.13). Included from Makefile.am.
 #
 # Builds Sofia-SIP 1.13 from its source tarball into a build-local prefix
