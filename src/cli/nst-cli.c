@@ -152,6 +152,7 @@ static int exit_status(cli_t const *cli)
   case CLI_END_FAILED: return CLI_EXIT_FAILED;
   case CLI_END_COMMAND: return CLI_EXIT_HUNGUP;
   case CLI_END_REGISTER: return CLI_EXIT_REGISTER;
+  case CLI_END_REFRESH: return CLI_EXIT_REFRESH;
   default: return CLI_EXIT_OK;   /* peer's BYE, --duration, no call */
   }
 }
@@ -177,7 +178,8 @@ int main(int argc, char *argv[])
     return CLI_EXIT_OK;
   if (cli_merge_config(set, home, &tags) < 0 ||
       (set->config && cli_account_read_config(set, set->config) < 0) ||
-      cli_account_check(set) < 0 || cli_tls_prepare(set) < 0) {
+      cli_account_check(set) < 0 || cli_check_transports(set) < 0 ||
+      cli_tls_prepare(set) < 0) {
     su_home_deinit(home);
     return CLI_EXIT_USAGE;
   }
