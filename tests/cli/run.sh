@@ -14,9 +14,16 @@
 # Failures and who said them: --bind and call targets that are not SIP
 # URIs, a port in use (nta's reason), a 503 that nta made up, a proxy's
 # 407 without credentials (SIPp, scenarios/uas-407.xml: exit 4 at once),
-# -T against a callee that would impose a timer. Transports: TCP as
+# -T against a callee that would impose a timer, -T as callee (no timer
+# in its 2xx's Supported) and in the reinvite/update commands, a 2xx that
+# makes a -T caller refresh (warned), a liblinphone file with ha1 and no
+# password (refused at start), a PBX's BYE with Reason (SIPp,
+# scenarios/uas-bye-reason.xml: its source and Reason printed), a refresh
+# answered 481 (the interop scenario caller-481.xml: who said it, exit 8),
+# a target whose transport --bind does not open. Transports: TCP as
 # written in the target, TLS with a CA made here by openssl (verified both
-# ways; a peer signed by another CA fails), IPv6; --media (RTP both ways).
+# ways; a peer signed by another CA fails), IPv6 (TCP; UDP with --media);
+# --media (RTP both ways).
 # An idle call costs no CPU (no loop that polls without waiting).
 #
 # Prints one line per case, "PASS name" or "FAIL name: reason (logs: DIR)",
