@@ -21,6 +21,9 @@
  *   passwd=secret
  *   realm=example.com          answer only this realm (default: any)
  *
+ * An [auth_info_0] with ha1= and no passwd= (what linphonec writes once
+ * registered) is refused at start: Sofia-SIP needs the password.
+ *
  * The password is never printed: not in the startup lines, not in the
  * event lines, and nst-cli logs no tag list that carries it.
  */
@@ -91,6 +94,12 @@ int cli_account_read_config(cli_settings_t *set, char const *path)
     set->auth_user = s;
   if (!set->password && (s = file_string(set, kf, "auth_info_0", "passwd")))
     set->password = s;
+  /* liblinphone (store_ha1_passwd=1, its default) drops passwd= for
+   * ha1=MD5(user:realm:password) once it knows the realm. Sofia-SIP's
+   * digest client hashes the password itself (auth_digest_a1()) and takes
+   * no precomputed ha1: cli_account_check() says so. */
+  if (!set->password && file_string(set, kf, "auth_info_0", "ha1"))
+    set->ha1_file = g_string_chunk_insert(set->strings, path);
   if (!set->realm && (s = file_string(set, kf, "auth_info_0", "realm")))
     set->realm = s;
   g_key_file_free(kf);
@@ -164,6 +173,14 @@ int cli_account_check(cli_settings_t *set)
   if (set->registrar && !set->identity && !set->user)
     fprintf(stderr, "nst-cli: a registrar needs --user or --identity (whom to register)\n"),
       ok = 0;
+  if (set->password == NULL && set->ha1_file) {
+    char const *who = set->identity ? set->identity : set->user ? set->user : "[proxy_0]";
+    fprintf(stderr, "nst-cli: account %s: the password is stored as ha1 in %s "
+            "([auth_info_0]); nst-cli needs the password itself (Sofia-SIP's digest "
+            "client computes the hash and cannot use an ha1): give --password, "
+            "--password-file or passwd= in [auth_info_0]\n", who, set->ha1_file);
+    ok = 0;
+  }
   if (set->password && !set->user && !set->auth_user)
     fprintf(stderr, "nst-cli: a password needs --user or --auth-user\n"), ok = 0;
   su_home_deinit(home);

@@ -134,7 +134,7 @@ static int send_invite(cli_t *cli, sip_contact_t const *contact)
    * and 9 then have the UAS refresh, without Require: timer). */
   if (nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)),
                  TAG_IF(contact, SIPTAG_CONTACT(contact)),
-                 TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR("100rel")),
+                 TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR(CLI_SUPPORTED_NO_TIMER)),
                  TAG_END()) < 0) {
     cli_say(cli, "call failed: nst_invite() refused to send the INVITE "
             "(NST_DEBUG=3 says why)");
@@ -166,14 +166,10 @@ static void cli_on_params(cli_t *cli, tagi_t const *tags)
  * no source address), that the stack made it up locally. */
 void cli_who_said(cli_t const *cli, char *buf, size_t size, int status, sip_t const *sip)
 {
-  msg_t *msg = nua_current_request(cli->nua);
-  su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
-  char host[64] = "";
+  char host[80];
   char const *product = NULL;
 
-  if (ai && ai->ai_addrlen && ai->ai_addr)
-    su_inet_ntop(ai->ai_family, SU_ADDR((su_sockaddr_t *)ai->ai_addr), host, sizeof host);
-  if (sip == NULL || host[0] == '\0') {
+  if (sip == NULL || cli_source(cli, host, sizeof host) < 0) {
     snprintf(buf, size, "made up locally by the SIP stack: %s",
              status == 408 ? "no answer came (transaction timeout)" :
              status == 503 ? "the next hop could not be reached (transport error)" :
@@ -184,9 +180,25 @@ void cli_who_said(cli_t const *cli, char *buf, size_t size, int status, sip_t co
     product = sip->sip_server->g_string;
   else if (sip->sip_user_agent)
     product = sip->sip_user_agent->g_string;
-  snprintf(buf, size, "said by %s%s:%u%s%s%s", ai->ai_family == AF_INET6 ? "[" : "", host,
-           ntohs(((su_sockaddr_t *)ai->ai_addr)->su_port), ai->ai_family == AF_INET6 ? "]" : "",
-           product ? ", " : "", product ? product : "");
+  snprintf(buf, size, "said by %s%s%s", host, product ? ", " : "", product ? product : "");
+}
+
+/* "ADDRESS:PORT" (IPv6 in brackets) the message nua is reporting came
+ * from; -1 if it came from no network (one nta or nua made up). */
+int cli_source(cli_t const *cli, char *buf, size_t size)
+{
+  msg_t *msg = nua_current_request(cli->nua);
+  su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+  char host[64] = "";
+
+  if (ai && ai->ai_addrlen && ai->ai_addr)
+    su_inet_ntop(ai->ai_family, SU_ADDR((su_sockaddr_t *)ai->ai_addr), host, sizeof host);
+  if (host[0] == '\0')
+    return -1;
+  snprintf(buf, size, "%s%s%s:%u", ai->ai_family == AF_INET6 ? "[" : "", host,
+           ai->ai_family == AF_INET6 ? "]" : "",
+           ntohs(((su_sockaddr_t *)ai->ai_addr)->su_port));
+  return 0;
 }
 
 /* The call is over without a BYE (a final failure to our INVITE): nua
@@ -235,6 +247,14 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
               info->ni_refresher == nst_refresher_local ? nst_method_name(info->ni_method) : "");
     else
       cli_say(cli, "no session timer on this call");
+    if (cli->timers_off && info->ni_interval && info->ni_refresher == nst_refresher_local)
+      /* -T listed no "timer": a UAS (or proxy) that makes us refresh
+       * breaks RFC 4028 section 9 (8.2 inserts refresher=uac only for a
+       * UAC that supports timers). nst refreshes all the same, rather than
+       * let the call expire. */
+      cli_say(cli, "  warning: -T, but the 2xx makes us the refresher (refresher=uac) "
+              "although our request did not list timer in Supported (RFC 4028 "
+              "section 9 wants refresher=uas); nst refreshes all the same");
     break;
   case nst_ev_refresh_sent:
     cli_say(cli, "refresh #%u sent by %s", info->ni_refreshes,
@@ -245,16 +265,23 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     cli_say(cli, "refresh answered %d %s", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "");
     break;
-  case nst_ev_refresh_failed:
-    cli_say(cli, "refresh failed: %d %s", info->ni_status,
-            info->ni_phrase ? info->ni_phrase : "");
+  case nst_ev_refresh_failed: {
+    /* We are inside nua's callback for the response: its message is the
+     * current one (none: nta or nua made the response up). */
+    msg_t *msg = nua_current_request(cli->nua);
+    sip_t const *sip = msg ? sip_object(msg) : NULL;
+    char said[160];
+
+    if (sip && sip->sip_status == NULL)
+      sip = NULL;     /* not a response: nst's own decision */
+    cli_who_said(cli, said, sizeof said, info->ni_status, sip);
+    cli_say(cli, "refresh failed: %d %s (%s)", info->ni_status,
+            info->ni_phrase ? info->ni_phrase : "", said);
     if (info->ni_status == 401 || info->ni_status == 407) {
-      /* We are inside nua's callback for the response: its message is the
-       * current one. nua sends the refresh again once answered; nst sends
-       * the next one with the credentials nua keeps. */
-      msg_t *msg = nua_current_request(cli->nua);
+      /* nua sends the refresh again once answered; nst sends the next one
+       * with the credentials nua keeps. */
       cli_authenticate(cli, nh, "refresh", info->ni_status, info->ni_phrase,
-                       msg ? sip_object(msg) : NULL, &cli->call_auth_tries);
+                       sip, &cli->call_auth_tries);
       return;
     }
     /* nst reports once it decided: say what really comes next. */
@@ -268,9 +295,17 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     else if (info->ni_expires_in_ms >= 0)
       cli_say(cli, "  next: no retry; the session expires in %.3f s (BYE)",
               info->ni_expires_in_ms / 1000.0);
-    else
-      cli_say(cli, "  next: ending the call now (BYE)");
+    else {
+      /* RFC 4028 section 10: 408, 481 or no answer ends the session */
+      if (cli->end == CLI_END_NONE)
+        snprintf(cli->end_why, sizeof cli->end_why, "%d %s, %s", info->ni_status,
+                 info->ni_phrase ? info->ni_phrase : "", said);
+      cli_set_end(cli, CLI_END_REFRESH);
+      cli_say(cli, "  next: ending the call now (BYE): a refresh answered %d ends the "
+              "session (RFC 4028 section 10)", info->ni_status);
+    }
     return;
+  }
   case nst_ev_rejected:
     if (info->ni_status == 422)
       cli_say(cli, "rejected the peer's request: 422 Session Interval Too Small "
@@ -376,14 +411,19 @@ static void on_incoming_invite(cli_t *cli, nua_handle_t *nh, sip_t const *sip)
     snprintf(what, sizeof what, "incoming INVITE over %s", proto ? proto + 1 : "?");
     describe_timer_headers(cli, what, sip);
     cli_say(cli, "answering 200 OK");
-    nst_respond(cli->nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
+    /* -T: our 2xx lists no "timer" either (as the INVITE of send_invite()) */
+    nst_respond(cli->nst, nh, SIP_200_OK, SOATAG_USER_SDP_STR(cli_sdp(cli)),
+                TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR(CLI_SUPPORTED_NO_TIMER)),
+                TAG_END());
   }
   else if (cli->call != nh) {
     nua_respond(nh, SIP_486_BUSY_HERE, TAG_END());
     nua_handle_destroy(nh);
   }
-  else
+  else {
     cli_say(cli, "re-INVITE from peer answered 200 OK%s", sdp_direction(sip));
+    describe_timer_headers(cli, "  its headers", sip);
+  }
 }
 
 static void on_invite_response(cli_t *cli, int status, char const *phrase, sip_t const *sip)
@@ -431,9 +471,39 @@ static void on_call_ready(cli_t *cli, nua_handle_t *nh)
   }
 }
 
-static char const *end_text(cli_end_t end)
+/* "BYE from peer (received from ADDRESS:PORT, User-Agent: X), Reason: R":
+ * through a proxy the address is the proxy's; the Reason header says why
+ * the far side (or a PBX on its behalf) ended the call. */
+static void say_bye_from_peer(cli_t *cli, sip_t const *sip)
 {
-  switch (end) {
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  char from[80];
+  GString *reasons = g_string_new(NULL);
+  sip_reason_t const *re;
+  char const *ua = sip && sip->sip_user_agent ? sip->sip_user_agent->g_string : NULL;
+
+  if (cli_source(cli, from, sizeof from) < 0)
+    snprintf(from, sizeof from, "an unknown address");
+  for (re = sip ? sip->sip_reason : NULL; re; re = re->re_next) {
+    char *v = sip_header_as_string(home, (sip_header_t const *)re);
+    g_string_append_printf(reasons, "%s%s", reasons->len ? ", " : "", v ? v : "?");
+  }
+  cli_say(cli, "BYE from peer (received from %s%s%s), %s%s", from, ua ? ", User-Agent: " : "",
+          ua ? ua : "", reasons->len ? "Reason: " : "no Reason header",
+          reasons->str);
+  g_string_free(reasons, TRUE);
+  su_home_deinit(home);
+}
+
+static char const *end_text(cli_t *cli)
+{
+  static char buf[sizeof ((cli_t *)0)->end_why + 48];
+
+  if (cli->end == CLI_END_REFRESH) {
+    snprintf(buf, sizeof buf, " (a refresh failed: %s; nst sent BYE)", cli->end_why);
+    return buf;
+  }
+  switch (cli->end) {
   case CLI_END_PEER: return " (the peer hung up)";
   case CLI_END_DURATION: return " (we hung up at the end of --duration)";
   case CLI_END_COMMAND: return " (we hung up by command)";
@@ -473,7 +543,7 @@ static void on_state(cli_t *cli, nua_handle_t *nh, tagi_t const *tags)
   }
   else if (state == nua_callstate_terminated) {
     cli_media_stop(cli);
-    cli_say(cli, "call ended%s", end_text(cli->end));
+    cli_say(cli, "call ended%s", end_text(cli));
     nst_handle_destroy(cli->nst, nh);
     cli->call = NULL;
     cli_stop(cli);
@@ -498,6 +568,7 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     break;
   case nua_i_update:
     cli_say(cli, "UPDATE from peer answered 200 OK%s", sdp_direction(sip));
+    describe_timer_headers(cli, "  its headers", sip);
     break;
   case nua_r_update:
     if ((status == 401 || status == 407) &&
@@ -514,7 +585,7 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     break;
   case nua_i_bye:
     cli_set_end(cli, CLI_END_PEER);
-    cli_say(cli, "BYE from peer");
+    say_bye_from_peer(cli, sip);
     break;
   case nua_r_bye:
     if ((status == 401 || status == 407) &&
@@ -523,7 +594,7 @@ void cli_on_nua_event(nua_event_t event, int status, char const *phrase,
     cli_say(cli, "BYE answered %03d %s", status, phrase);
     if ((status == 401 || status == 407) && nh == cli->call) {
       /* nua waits for credentials and reports no end: end here */
-      cli_say(cli, "call ended%s", end_text(cli->end));
+      cli_say(cli, "call ended%s", end_text(cli));
       nst_handle_destroy(cli->nst, nh);
       cli->call = NULL;
       cli_stop(cli);

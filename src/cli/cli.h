@@ -29,8 +29,12 @@ enum {
   CLI_EXIT_FAILED = 4,    /* the call failed or was rejected */
   CLI_EXIT_HUNGUP = 5,    /* we hung up by command (bye, quit, SIGINT/TERM) */
   CLI_EXIT_LIFETIME = 6,  /* the call lifetime (--lifetime) ran out: nst sent BYE */
-  CLI_EXIT_REGISTER = 7   /* the registrar refused the REGISTER, or no answer */
+  CLI_EXIT_REGISTER = 7,  /* the registrar refused the REGISTER, or no answer */
+  CLI_EXIT_REFRESH = 8    /* a refresh failed (408, 481, no answer): nst sent BYE */
 };
+
+/* Supported with -T: everything nua lists but "timer" (RFC 4028 7.1). */
+#define CLI_SUPPORTED_NO_TIMER "100rel"
 
 /* Why the call ended; the first reason recorded wins. */
 typedef enum cli_end_e {
@@ -41,7 +45,8 @@ typedef enum cli_end_e {
   CLI_END_EXPIRED,        /* nst sent the expiry BYE */
   CLI_END_LIFETIME,       /* nst sent the lifetime BYE */
   CLI_END_FAILED,         /* the initial INVITE failed */
-  CLI_END_REGISTER        /* the REGISTER failed */
+  CLI_END_REGISTER,       /* the REGISTER failed */
+  CLI_END_REFRESH         /* a refresh failed (408/481): nst sent BYE */
 } cli_end_t;
 
 /* Room for the nst tags of the options and the configuration file. */
@@ -67,6 +72,7 @@ typedef struct cli_settings_s {
   char const *realm;        /* answer only this realm (NULL: any) */
   char const *registrar;    /* REGISTER there (NULL: no registration) */
   char const *proxy;        /* outbound proxy (NULL: the registrar, if any) */
+  char const *ha1_file;     /* --config stores the password as ha1 only */
   unsigned    reg_expires;  /* REGISTER Expires (0: 3600) */
   int         register_;    /* -1 unset, 0 do not register, 1 register */
   GStringChunk *strings;    /* the strings read from --config */
@@ -108,6 +114,7 @@ typedef struct cli_s {
   int           held;         /* our offer holds the call (a=sendonly) */
   char const   *pending;      /* the command whose request awaits its answer */
   cli_end_t     end;          /* why the call ended */
+  char          end_why[224]; /* CLI_END_REFRESH: the refresh's answer and sender */
   int           shutting_down;
   int           nua_stopping;  /* nua_shutdown() called */
   int           timers_off;   /* -T / session_expires_enabled=0 */
@@ -137,6 +144,7 @@ typedef struct cli_s {
 int  cli_parse_seconds(char const *s, unsigned *out);
 sip_to_t *cli_target_to(su_home_t *home, char const *target, char const **why);
 int  cli_parse_args(cli_settings_t *set, int argc, char *argv[], int *exit_now);
+int  cli_check_transports(cli_settings_t const *set);
 int  cli_merge_config(cli_settings_t *set, su_home_t *home, tagi_t **return_tags);
 void cli_usage(FILE *f);
 void cli_describe_settings(cli_t const *cli, tagi_t const *tags);
@@ -178,6 +186,7 @@ void cli_set_end(cli_t *cli, cli_end_t why);
 void cli_stop(cli_t *cli);
 char const *cli_sdp(cli_t const *cli);
 void cli_who_said(cli_t const *cli, char *buf, size_t size, int status, sip_t const *sip);
+int  cli_source(cli_t const *cli, char *buf, size_t size);
 char const *cli_audio_name(int audio);
 
 /* commands.c */

@@ -15,7 +15,8 @@ dist_man1_MANS = doc/nst-cli.1
 CLI_PORT_BASE = 26000
 CLI_LOGDIR = $(abs_top_builddir)/tests/cli/logs
 dist_noinst_SCRIPTS += tests/cli/run.sh
-EXTRA_DIST += tests/cli/scenarios/uas-407.xml tests/cli/scenarios/uas-silent.xml
+EXTRA_DIST += tests/cli/scenarios/uas-407.xml tests/cli/scenarios/uas-silent.xml \
+	tests/cli/scenarios/uas-bye-reason.xml
 
 check-cli: src/nst-cli$(EXEEXT)
 	@$(MKDIR_P) tests/cli

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 
+#include <sofia-sip/sip_tag.h>
 #include <sofia-sip/soa_tag.h>
 
 #include <glib-unix.h>
@@ -33,10 +34,20 @@ static void cmd_help(cli_t *cli, char const *arg);
 /* ---------------------------------------------------------------------- */
 /* The commands */
 
+/* -T: like the initial INVITE (call.c), our re-INVITEs and UPDATEs do not
+ * list "timer" in Supported, so that no UAS can make us the refresher
+ * through them (RFC 4028 section 9: refresher=uas for a UAC without the
+ * extension). */
 static void send_reinvite(cli_t *cli, char const *what)
 {
   cli->pending = what;
-  nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)), TAG_END());
+  if (nst_invite(cli->nst, cli->call, SOATAG_USER_SDP_STR(cli_sdp(cli)),
+                 TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR(CLI_SUPPORTED_NO_TIMER)),
+                 TAG_END()) < 0) {
+    cli_say(cli, "error: %s: nst_invite() refused to send the re-INVITE "
+            "(NST_DEBUG=3 says why)", what);
+    cli->pending = NULL;
+  }
 }
 
 static void cmd_hold(cli_t *cli, char const *arg)
@@ -68,7 +79,13 @@ static void cmd_update(cli_t *cli, char const *arg)
   (void)arg;
   cli->pending = "update";
   cli_say(cli, "update: sending UPDATE");
-  nst_update(cli->nst, cli->call, TAG_END());
+  if (nst_update(cli->nst, cli->call,
+                 TAG_IF(cli->timers_off, SIPTAG_SUPPORTED_STR(CLI_SUPPORTED_NO_TIMER)),
+                 TAG_END()) < 0) {
+    cli_say(cli, "error: update: nst_update() refused to send the UPDATE "
+            "(NST_DEBUG=3 says why)");
+    cli->pending = NULL;
+  }
 }
 
 /* Hang up: CANCEL an outgoing call not answered yet, else BYE. */

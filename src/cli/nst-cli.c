@@ -152,6 +152,7 @@ static int exit_status(cli_t const *cli)
   case CLI_END_FAILED: return CLI_EXIT_FAILED;
   case CLI_END_COMMAND: return CLI_EXIT_HUNGUP;
   case CLI_END_REGISTER: return CLI_EXIT_REGISTER;
+  case CLI_END_REFRESH: return CLI_EXIT_REFRESH;
   default: return CLI_EXIT_OK;   /* peer's BYE, --duration, no call */
   }
 }
@@ -171,14 +172,16 @@ int main(int argc, char *argv[])
   set->register_ = -1;
   set->strings = g_string_chunk_new(256);
 
-  if (cli_parse_args(set, argc, argv, &exit_now) < 0)
-    return CLI_EXIT_USAGE;
-  if (exit_now)
-    return CLI_EXIT_OK;
+  if (cli_parse_args(set, argc, argv, &exit_now) < 0 || exit_now) {
+    g_string_chunk_free(set->strings);
+    return exit_now ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+  }
   if (cli_merge_config(set, home, &tags) < 0 ||
       (set->config && cli_account_read_config(set, set->config) < 0) ||
-      cli_account_check(set) < 0 || cli_tls_prepare(set) < 0) {
+      cli_account_check(set) < 0 || cli_check_transports(set) < 0 ||
+      cli_tls_prepare(set) < 0) {
     su_home_deinit(home);
+    g_string_chunk_free(set->strings);
     return CLI_EXIT_USAGE;
   }
 
@@ -188,6 +191,7 @@ int main(int argc, char *argv[])
       fprintf(stderr, "nst-cli: settings refused: %s\n", why);
       su_home_deinit(home);
       cli_tls_cleanup(set);
+      g_string_chunk_free(set->strings);
       return CLI_EXIT_USAGE;
     }
   }
@@ -202,6 +206,7 @@ int main(int argc, char *argv[])
     fprintf(stderr, "nst-cli: cannot create su_root\n");
     su_home_deinit(home);
     cli_tls_cleanup(set);
+    g_string_chunk_free(set->strings);
     return CLI_EXIT_ERROR;
   }
   if (create_nst(cli, home, tags) < 0) {
@@ -215,6 +220,7 @@ int main(int argc, char *argv[])
     cli_loop_destroy(cli);
     su_deinit();
     cli_tls_cleanup(set);
+    g_string_chunk_free(set->strings);
     return CLI_EXIT_ERROR;
   }
   {
@@ -226,6 +232,7 @@ int main(int argc, char *argv[])
     destroy(cli);
     su_home_deinit(home);
     cli_tls_cleanup(set);
+    g_string_chunk_free(set->strings);
     return CLI_EXIT_ERROR;
   }
   cli->registering = set->registrar && set->register_ != 0;

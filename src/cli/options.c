@@ -325,8 +325,8 @@ void cli_usage(FILE *f)
   fprintf(f,
     "\n"
     "Exit status:\n"
-    "  0  the call ended normally: the peer hung up, --duration ran out, the\n"
-    "     call ended after a failed refresh, or there was no call\n"
+    "  0  the call ended normally: the peer hung up, --duration ran out, or\n"
+    "     there was no call\n"
     "  1  error: cannot start (the SIP stack could not bind; its reason\n"
     "     is printed)\n"
     "  2  usage: bad option, argument or configuration file, or settings\n"
@@ -338,6 +338,8 @@ void cli_usage(FILE *f)
     "  5  we hung up by command (bye, quit, SIGINT/SIGTERM)\n"
     "  6  the call lifetime ran out (--lifetime, lifetime): nst sent BYE\n"
     "  7  the registration failed (refused, wrong credentials, no answer)\n"
+    "  8  a refresh failed (408, 481 or no answer, RFC 4028 section 10): nst\n"
+    "     sent BYE (the line says the status and who said it)\n"
     "\n"
     "Logging: NST_DEBUG=0..9 (nst), SOFIA_DEBUG=0..9 (Sofia-SIP).\n"
     "See nst-cli(1).\n");
@@ -469,6 +471,102 @@ static int check_urls(cli_settings_t const *set)
     fprintf(stderr, "nst-cli: call '%s': %s (sip:USER@HOST[:PORT][;transport=T] "
             "expected)\n", set->target, why);
     ok = 0;
+  }
+  su_home_deinit(home);
+  return ok ? 0 : -1;
+}
+
+/* The transports nst-cli binds for --bind (nst-cli.c bind_url()): those
+ * its ;transport= names, else UDP and TCP for sip:, TLS for sips:. */
+static void bound_transports(url_t const *bind, int *udp, int *tcp, int *tls)
+{
+  char list[64];
+
+  *udp = *tcp = *tls = 0;
+  if (url_param(bind->url_params, "transport", list, sizeof list)) {
+    char **names = g_strsplit(list, ",", 0), **n;
+    for (n = names; *n; n++) {
+      g_strstrip(*n);
+      *udp |= g_ascii_strcasecmp(*n, "udp") == 0;
+      *tcp |= g_ascii_strcasecmp(*n, "tcp") == 0;
+      *tls |= g_ascii_strcasecmp(*n, "tls") == 0;
+    }
+    g_strfreev(names);
+  }
+  else if (bind->url_type == url_sips)
+    *tls = 1;
+  else
+    *udp = *tcp = 1;
+}
+
+/* The first hop of a request to @a url needs a transport nst-cli binds:
+ * sips: and ;transport=tls need TLS, ;transport=udp/tcp that transport, a
+ * plain sip: URL UDP or TCP (@a scheme_only: only the scheme counts, for a
+ * target reached through a proxy). NULL, or what is missing. */
+static char const *missing_transport(url_t const *url, int udp, int tcp, int tls,
+                                     int scheme_only)
+{
+  char t[16] = "";
+
+  if (url->url_type == url_sips || (!scheme_only &&
+      url_param(url->url_params, "transport", t, sizeof t) &&
+      g_ascii_strcasecmp(t, "tls") == 0))
+    return tls ? NULL : "TLS";
+  if (scheme_only)
+    return NULL;
+  if (t[0] == '\0')
+    return udp || tcp ? NULL : "UDP or TCP";
+  if (g_ascii_strcasecmp(t, "udp") == 0)
+    return udp ? NULL : "UDP";
+  if (g_ascii_strcasecmp(t, "tcp") == 0)
+    return tcp ? NULL : "TCP";
+  return NULL;      /* sctp: Sofia says so when it sends */
+}
+
+/* The transports the target, the registrar and the proxy need against
+ * those --bind binds: a sips: target with a sip: bind would otherwise fail
+ * at the first request with a 503 "made up locally". 0, or -1 (said). */
+int cli_check_transports(cli_settings_t const *set)
+{
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  url_t *bind = url_make(home, set->bind);
+  char const *proxy_s = set->proxy ? set->proxy : set->registrar;
+  char const *what[3] = { "call", "--registrar", "--proxy" };
+  char const *text[3] = { set->target, set->registrar, set->proxy };
+  int udp, tcp, tls, i, ok = 1;
+
+  if (bind == NULL) {
+    su_home_deinit(home);
+    return 0;       /* check_urls() said it */
+  }
+  bound_transports(bind, &udp, &tcp, &tls);
+  for (i = 0; i < 3; i++) {
+    url_t *url = NULL;
+    char const *missing;
+
+    if (text[i] == NULL)
+      continue;
+    if (strchr(text[i], '<')) {
+      sip_route_t *r = sip_route_make(home, text[i]);
+      url = r ? r->r_url : NULL;
+    }
+    else
+      url = url_make(home, text[i]);
+    if (url == NULL)
+      continue;     /* said elsewhere */
+    missing = missing_transport(url, udp, tcp, tls, i == 0 && proxy_s != NULL);
+    if (missing) {
+      char bound[32];
+      snprintf(bound, sizeof bound, "%s%s%s%s%s", udp ? "UDP" : "",
+               udp && (tcp || tls) ? " and " : "", tcp ? "TCP" : "",
+               tcp && tls ? " and " : "", tls ? "TLS" : "");
+      fprintf(stderr, "nst-cli: %s '%s' needs %s, but --bind '%s' binds %s only: "
+              "bind %s\n", what[i], text[i], missing, set->bind, bound,
+              strcmp(missing, "TLS") == 0 ?
+              "a sips: address (with --cert or --tls-dir)" :
+              "a sip: address (UDP and TCP) or name the transport in ;transport=");
+      ok = 0;
+    }
   }
   su_home_deinit(home);
   return ok ? 0 : -1;

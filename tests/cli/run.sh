@@ -14,9 +14,16 @@
 # Failures and who said them: --bind and call targets that are not SIP
 # URIs, a port in use (nta's reason), a 503 that nta made up, a proxy's
 # 407 without credentials (SIPp, scenarios/uas-407.xml: exit 4 at once),
-# -T against a callee that would impose a timer. Transports: TCP as
+# -T against a callee that would impose a timer, -T as callee (no timer
+# in its 2xx's Supported) and in the reinvite/update commands, a 2xx that
+# makes a -T caller refresh (warned), a liblinphone file with ha1 and no
+# password (refused at start), a PBX's BYE with Reason (SIPp,
+# scenarios/uas-bye-reason.xml: its source and Reason printed), a refresh
+# answered 481 (the interop scenario caller-481.xml: who said it, exit 8),
+# a target whose transport --bind does not open. Transports: TCP as
 # written in the target, TLS with a CA made here by openssl (verified both
-# ways; a peer signed by another CA fails), IPv6; --media (RTP both ways).
+# ways; a peer signed by another CA fails), IPv6 (TCP; UDP with --media);
+# --media (RTP both ways).
 # An idle call costs no CPU (no loop that polls without waiting).
 #
 # Prints one line per case, "PASS name" or "FAIL name: reason (logs: DIR)",
@@ -187,12 +194,48 @@ expiry_check() {
     fi
 }
 
+# ------------------------------------------------------------------ refresh 481
+# nst-cli calls SIPp (interop scenario caller-481.xml), refreshes at 45 s
+# and gets 481: nst sends BYE; nst-cli names the 481 and its sender and
+# exits 8. Started early, checked last.
+refresh481_start() {
+    R481=""
+    if ! command -v "$sipp" >/dev/null 2>&1; then R481="sipp not found"; return; fi
+    if [ ! -f "$scen_dir/caller-481.xml" ]; then R481="no scenario $scen_dir/caller-481.xml"; return; fi
+    next_port; R481_PORT=$NEXT_PORT
+    next_port; local mport=$NEXT_PORT; port=$((port + 4))
+    next_port; local nport=$NEXT_PORT
+    (
+        cd "$log_dir" && timeout -k 5 80 "$sipp" -sf "$scen_dir/caller-481.xml" \
+            -i 127.0.0.1 -p "$R481_PORT" -mp "$mport" -m 1 -nostdin \
+            -trace_err -error_file "$log_dir/X481-sipp-errors.log" > "$log_dir/X481-sipp.out" 2>&1
+        echo $? > "$log_dir/X481-sipp.rc"
+    ) &
+    all_pids="$all_pids $!"
+    sleep 0.5
+    ua X481 85 -b "sip:127.0.0.1:$nport" -e 90 call "sip:sipp@127.0.0.1:$R481_PORT"
+}
+
+refresh481_check() {
+    local name=refresh-481-exit-status
+    if [ -n "$R481" ]; then ko $name "$R481"; return; fi
+    if ! ended X481 60; then ko $name "nst-cli still running 60 s after the 481"; return; fi
+    if [ "$RC" != 8 ]; then ko $name "nst-cli exit $RC, expected 8 (a refresh failed)"
+    elif ! grep -q "refresh failed: 481 Call/Transaction Does Not Exist (said by 127.0.0.1:$R481_PORT)" "$log_dir/X481.log"; then
+        ko $name "no 'refresh failed: 481 ... (said by 127.0.0.1:$R481_PORT)' line"
+    elif ! grep -q "call ended (a refresh failed: 481 Call/Transaction Does Not Exist, said by 127.0.0.1:$R481_PORT; nst sent BYE)" "$log_dir/X481.log"; then
+        ko $name "the 'call ended' line does not say which refresh failed"
+    else ok $name
+    fi
+}
+
 # ------------------------------------------------------------------ cases
 case_help() {
     local out rc c missing=""
     out=$("$nst_cli" --help 2>&1); rc=$?
     for c in hold unhold reinvite update bye status quit help --config --session-expires \
-             --min-se --refresher --refresh-method --peer-without-timer --no-timer "Exit status"; do
+             --min-se --refresher --refresh-method --peer-without-timer --no-timer "Exit status" \
+             "  8  a refresh failed"; do
         grep -q -- "$c" <<<"$out" || missing="$missing $c"
     done
     if [ $rc != 0 ]; then ko help "--help exit $rc, expected 0"
@@ -424,6 +467,16 @@ case_bad_urls() {
         ok call-not-a-uri
     else ko call-not-a-uri "exit $rc: $out"
     fi
+    # a sips: target (or ;transport=tls) needs TLS, which a sip: bind lacks
+    out=$(timeout 5 "$nst_cli" -b sip:127.0.0.1:1 call "sips:a@127.0.0.1:5061" 2>&1 < /dev/null); rc=$?
+    local out2 rc2
+    out2=$(timeout 5 "$nst_cli" -b "sip:127.0.0.1:1;transport=udp" \
+           call "sip:a@127.0.0.1:5061;transport=tcp" 2>&1 < /dev/null); rc2=$?
+    if [ $rc = 2 ] && grep -q "call 'sips:a@127.0.0.1:5061' needs TLS, but --bind 'sip:127.0.0.1:1' binds UDP and TCP only" <<<"$out" &&
+       [ $rc2 = 2 ] && grep -q "needs TCP, but --bind 'sip:127.0.0.1:1;transport=udp' binds UDP only" <<<"$out2"; then
+        ok transport-not-bound
+    else ko transport-not-bound "exit $rc: $out / exit $rc2: $out2"
+    fi
     # the port is taken: nta's own words
     next_port
     ua J 10 -b "sip:127.0.0.1:$NEXT_PORT" listen
@@ -492,6 +545,102 @@ case_no_timer() {
        ! grep -q 'we refresh' "$log_dir/O.log" && ! grep -q 'Require: timer' "$log_dir/O.log"; then
         ok no-timer-refuses-imposed-timer
     else ko no-timer-refuses-imposed-timer "O exit ${ro:-running}, or the callee made O refresh"
+    fi
+}
+
+# -T as callee: the 2xx lists no "timer" in Supported either
+case_no_timer_callee() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua NC 20 -b "sip:127.0.0.1:$pa" -T listen
+    seen NC 'commands: reading stdin' 5
+    ua ND 20 -b "sip:127.0.0.1:$pb" -e 90 -d 1 call "sip:nc@127.0.0.1:$pa"
+    ended ND 10; local rd=$RC
+    ended NC 10
+    if [ "$rd" = 0 ] && grep -q 'its 2xx: no session-timer headers$' "$log_dir/ND.log"; then
+        ok no-timer-callee-2xx
+    else ko no-timer-callee-2xx "ND exit ${rd:-running}; $(grep 'its 2xx' "$log_dir/ND.log")"
+    fi
+}
+
+# -T: the reinvite and update commands list no "timer" in Supported either
+# (the callee prints the headers of each)
+case_no_timer_commands() {
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua NE 20 -b "sip:127.0.0.1:$pa" -e 90 listen
+    seen NE 'commands: reading stdin' 5
+    ua NF 20 -b "sip:127.0.0.1:$pb" -T call "sip:ne@127.0.0.1:$pa"
+    if ! seen NF 'call answered' 5; then ko no-timer-reinvite-update "no call"; say NF quit; say NE quit; return; fi
+    say NF reinvite
+    seen NF 'reinvite: re-INVITE answered' 5
+    say NF update
+    seen NF 'update: UPDATE answered' 5
+    say NF bye
+    ended NF 10; local rf=$RC
+    ended NE 10
+    if [ "$rf" = 5 ] && [ "$(count NE '  its headers: Session-Expires: 90;refresher=uas, Min-SE: 90$')" = 2 ] &&
+       ! grep -q 'we refresh' "$log_dir/NF.log"; then
+        ok no-timer-reinvite-update
+    else ko no-timer-reinvite-update "NF exit ${rf:-running}; NE saw: $(grep 'its headers' "$log_dir/NE.log" | tr '\n' '|')"
+    fi
+}
+
+# liblinphone's file once linphonec registered: ha1= and no passwd=.
+# Sofia-SIP needs the password: a clear error at start, exit 2, and the
+# ha1 is not printed
+case_config_ha1() {
+    local f=$log_dir/ha1.linphonerc out rc
+    cat > "$f" <<EOF
+[sip]
+session_expires_value=90
+[proxy_0]
+reg_proxy=<sip:127.0.0.1:1>
+reg_identity=sip:lin@nst.test
+reg_sendregister=1
+[auth_info_0]
+username=lin
+passwd=
+ha1=ed8e30ab4e1a8e3c0b5cb2f5a7b7d0c1
+realm=nst.test
+domain=nst.test
+EOF
+    out=$(timeout 10 "$nst_cli" -b sip:127.0.0.1:1 -c "$f" listen 2>&1 < /dev/null); rc=$?
+    if [ $rc = 2 ] &&
+       grep -q "account sip:lin@nst.test: the password is stored as ha1 in $f (\[auth_info_0\]); nst-cli needs the password" <<<"$out" &&
+       ! grep -q ed8e30ab <<<"$out"; then
+        ok config-ha1-refused
+    else ko config-ha1-refused "exit $rc: $out"
+    fi
+}
+
+# a PBX ends the call by itself: nst-cli says where the BYE came from and
+# its Reason. Its 2xx made the -T caller the refresher: nst-cli says that
+# breaks RFC 4028 section 9
+case_bye_reason() {
+    if ! command -v "$sipp" >/dev/null 2>&1; then ko bye-from-peer-reason "sipp not found"; return; fi
+    next_port; local sport=$NEXT_PORT
+    next_port; local mport=$NEXT_PORT; port=$((port + 4))
+    next_port; local pb=$NEXT_PORT
+    (
+        cd "$log_dir" && timeout -k 5 20 "$sipp" -sf "$here/scenarios/uas-bye-reason.xml" \
+            -i 127.0.0.1 -p "$sport" -mp "$mport" -m 1 -nostdin \
+            -trace_err -error_file "$log_dir/BR-sipp-errors.log" > "$log_dir/BR-sipp.out" 2>&1
+        echo $? > "$log_dir/BR-sipp.rc"
+    ) &
+    all_pids="$all_pids $!"
+    sleep 0.5
+    ua BR 20 -b "sip:127.0.0.1:$pb" -T call "sip:pbx@127.0.0.1:$sport"
+    ended BR 10; local rb=$RC
+    if [ "$rb" = 0 ] &&
+       grep -q "BYE from peer (received from 127.0.0.1:$sport, User-Agent: sipp-pbx), Reason: Q.850;cause=16;text=\"RTP timeout\"" "$log_dir/BR.log" &&
+       grep -q 'call ended (the peer hung up)' "$log_dir/BR.log"; then
+        ok bye-from-peer-reason
+    else ko bye-from-peer-reason "BR exit ${rb:-running}; $(grep 'BYE from' "$log_dir/BR.log")"
+    fi
+    if grep -q 'warning: -T, but the 2xx makes us the refresher (refresher=uac)' "$log_dir/BR.log"; then
+        ok no-timer-imposed-uac-warned
+    else ko no-timer-imposed-uac-warned "no warning for refresher=uac to a -T INVITE"
     fi
 }
 
@@ -619,6 +768,33 @@ case_ipv6() {
     fi
 }
 
+# IPv6 over UDP with --media: the SDP's c= line is IPv6 (SOATAG_ADDRESS
+# is given "[::1]"), RTP goes both ways over ::1
+case_ipv6_media() {
+    if ! ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
+        ko ipv6-udp-media "no ::1 on lo"; return
+    fi
+    next_port; local pa=$NEXT_PORT
+    next_port; local pb=$NEXT_PORT
+    ua V6 20 -b "sip:[::1]:$pa" -e 90 --media listen
+    seen V6 'commands: reading stdin' 5
+    TPORT_LOG=1 ua W6 20 -b "sip:[::1]:$pb" -e 90 --media -d 2 call "sip:v@[::1]:$pa"
+    ended W6 10; local rw=$RC
+    ended V6 10
+    local n bad=""
+    for n in V6 W6; do
+        set -- $(sed -n 's/.*media: RTP packets sent \([0-9]*\), received \([0-9]*\) (peer ::1 .*/\1 \2/p' "$log_dir/$n.log")
+        if [ -z "${1:-}" ] || [ "$1" -lt 50 ] || [ "$2" -lt 50 ]; then
+            bad="$bad $n: '$(grep 'media: RTP packets' "$log_dir/$n.log")'"
+        fi
+    done
+    if [ "$rw" = 0 ] && [ -z "$bad" ] && grep -q 'incoming INVITE over UDP' "$log_dir/V6.log" &&
+       grep -q '^ *c=IN IP6 ::1' "$log_dir/W6.log" && ! grep -q 'c=IN IP6 \[' "$log_dir/W6.log"; then
+        ok ipv6-udp-media
+    else ko ipv6-udp-media "W6 exit ${rw:-running};$bad; $(grep -m2 'c=IN' "$log_dir/W6.log" | tr '\n' '|')"
+    fi
+}
+
 # --media: RTP both ways with oRTP for the 3 s of the call (150 packets
 # of 20 ms each way; 100 leaves room for a loaded machine)
 case_media() {
@@ -681,6 +857,7 @@ case_idle_cpu() {
 # ------------------------------------------------------------------ main
 echo "check-cli: nst-cli $nst_cli, logs $log_dir; about 70 s"
 expiry_start
+refresh481_start
 case_help
 case_usage
 case_call
@@ -693,14 +870,20 @@ case_local_503
 case_register_unreachable
 case_transport_tcp
 case_no_timer
+case_no_timer_callee
+case_no_timer_commands
+case_config_ha1
+case_bye_reason
 case_407
 case_sigterm_unanswered
 case_tls
 case_ipv6
+case_ipv6_media
 case_media
 case_idle_cpu
 tls_bad_check
 expiry_check
+refresh481_check
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

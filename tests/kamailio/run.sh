@@ -30,8 +30,22 @@
 #                       (refresher=uas, no Require: timer, section 9), erin
 #                       answers (section 8); frank runs with SOFIA_DEBUG=9
 #                       and TPORT_LOG=1, and his password is in none of it
+#   reinvite-refresh-challenged
+#                       jack (-U: no UPDATE in his Allow) calls ivy (callee,
+#                       -r uas): ivy refreshes by re-INVITE, the proxy
+#                       answers it 407, nst-cli answers the challenge, the
+#                       re-INVITE goes again, 200
 #   proxy-422           gina offers 90 to the proxy with min_se 120: 422
 #                       Min-SE: 120 from the proxy, nst retries with 120
+#   wrong-password      wendy registers with a wrong password (exit 7) and
+#                       xena calls through the proxy with one (exit 4): both
+#                       say the server refused the credentials
+#   bye-challenged      nora hangs up: the proxy challenges her BYE (the
+#                       incoming call's handle has no credentials yet)
+#   linphonerc-ha1-refused
+#                       the linphonerc that linphonec rewrote in this run
+#                       (ha1=, no passwd=) given to nst-cli with -c: a clear
+#                       error at start (exit 2), the ha1 not printed
 #   linphonec-calls-nst, nst-calls-linphonec
 #                       linphonec (registered as lin/lina) and nst-cli
 #                       (nico/nora) call each other through the proxy, with
@@ -226,7 +240,8 @@ ua dave -b sip:127.0.0.1:7004 -e 90 -r uas $(acct dave) listen
 SOFIA_DEBUG=9 TPORT_LOG=1 ua frank -b sip:127.0.0.1:7006 -e 90 $(acct frank) listen
 ua hank -b sip:127.0.0.1:7008 -e 120 -m 90 listen
 ua nora -b sip:127.0.0.1:7012 -e 90 $(acct nora) --media -d "$CALL_S" listen
-for u in bob dave frank nora; do seen "$logs/$u.log" '^.* registered: 200' 10; done
+ua ivy -b sip:127.0.0.1:7013 -e 90 -r uas $(acct ivy) listen
+for u in bob dave frank nora ivy; do seen "$logs/$u.log" '^.* registered: 200' 10; done
 seen "$logs/hank.log" 'listening on' 5
 seen "$logs/lin/linphonec.log" 'to \[LinphoneRegistrationOk\]' 15
 seen "$logs/lina/linphonec.log" 'to \[LinphoneRegistrationOk\]' 15
@@ -240,15 +255,26 @@ ua erin -b sip:127.0.0.1:7005 -T $(acct erin) -d "$CALL_S" call sip:frank@nst.te
 ua gina -b sip:127.0.0.1:7007 -e 90 -i sip:gina@nst.test -u gina --password gina-pw \
     -P sip:127.0.0.1:5062 -d 3 call sip:hank@127.0.0.1:7008
 ua nico -b sip:127.0.0.1:7011 -e 90 $(acct nico) --media -d "$CALL_S" call sip:lin@nst.test
+ua jack -b sip:127.0.0.1:7014 -e 90 -U $(acct jack) -d "$CALL_S" call sip:ivy@nst.test
+ua wendy -b sip:127.0.0.1:7015 -i sip:wendy@nst.test -u wendy --password not-wendy-pw -R $PROXY listen
+ua xena -b sip:127.0.0.1:7016 -i sip:xena@nst.test -u xena --password not-xena-pw -P $PROXY \
+    -d 3 call sip:hank@127.0.0.1:7008
 $TM send-keys -t lina "call sip:nora@nst.test" Enter
 
-for u in alice carol erin gina nico bob dave frank hank nora; do wait_rc $u $((CALL_S + 30)); done
+for u in alice carol erin gina nico jack wendy xena bob dave frank hank nora ivy; do
+    wait_rc $u $((CALL_S + 30))
+done
 $TM send-keys -t lina 'terminate' Enter
 for s in lin lina; do
     $TM capture-pane -p -t "$s" -S -500 > "$logs/$s/screen.txt" 2>/dev/null
     $TM send-keys -t "$s" 'quit' Enter 2>/dev/null
 done
 sleep 1
+# linphonec rewrites its file: ha1= in place of passwd= (store_ha1_passwd)
+seen "$logs/lin/linphonerc" '^ha1=' 5
+ha1_out=$(timeout 10 "$nst" -b sip:127.0.0.1:7017 -c "$logs/lin/linphonerc" listen 2>&1 < /dev/null)
+echo $? > "$logs/ha1.rc"
+printf '%s\n' "$ha1_out" > "$logs/ha1.log"
 
 # ------------------------------------------------------------------ checks
 # check CASE FILE REGEX WHAT: one requirement of a case
@@ -328,6 +354,29 @@ need gina 'at exit: counters: .*422 received 1,'
 exit_is gina 0; exit_is hank 0
 verdict proxy-422
 
+# ivy refreshes by re-INVITE (jack allows no UPDATE); the proxy challenges it
+need ivy 'session timer negotiated: interval 90 s, we refresh by INVITE'
+need jack 'session timer negotiated: interval 90 s, peer refreshes'
+need ivy 'refresh failed: 407 Proxy Authentication Required \(said by 127\.0\.0\.1:5060, kamailio'
+need ivy "refresh: $CH407 ivy"
+need jack 'refresh #1 received from peer, answered 200'
+need jack 're-INVITE from peer answered 200'
+never jack 'UPDATE from peer'
+never ivy 'session expired'; never jack 'session expired'
+exit_is ivy 0; exit_is jack 0
+verdict reinvite-refresh-challenged
+
+# wrong passwords: refused, said, the documented exit status
+need wendy 'register: 401 Unauthorized for realm "nst.test" .*answering as wendy'
+need wendy 'register: 401 Unauthorized again for realm "nst.test" \(said by 127\.0\.0\.1:5060, kamailio .*the server refused the credentials of wendy'
+need wendy 'registration failed: 401'
+need xena "call: $CH407 xena"
+need xena 'call: 407 Proxy Authentication Required again for realm "nst.test" .*the server refused the credentials of xena'
+need xena 'call failed: 407'
+never wendy 'not-wendy-pw'; never xena 'not-xena-pw'
+exit_is wendy 7; exit_is xena 4
+verdict wrong-password
+
 # nst-cli calls linphonec
 need nico "$REG"
 need nico 'session timer negotiated: interval 90 s'
@@ -352,6 +401,22 @@ grep -q 'Media connectivity' "$logs/lina/linphonec.log" 2>/dev/null &&
 lp_rtp_check nora lina
 exit_is nora 0
 verdict linphonec-calls-nst
+
+# nora's BYE (the incoming call's handle has no credentials): challenged
+need nora "hanging up after $CALL_S s"
+need nora "BYE: $CH407 nora"
+need nora 'BYE answered 200'
+exit_is nora 0
+verdict bye-challenged
+
+# the file linphonec rewrote: ha1 and no passwd; nst-cli refuses it at start
+h=$(sed -n 's/^ha1=//p' "$logs/lin/linphonerc" | head -1)
+[ -n "$h" ] || errs="$errs; lin/linphonerc has no ha1= (linphonec did not rewrite it?)"
+grep -q '^passwd=.' "$logs/lin/linphonerc" && errs="$errs; lin/linphonerc still has a password"
+need ha1 "account sip:lin@nst.test: the password is stored as ha1 in $logs/lin/linphonerc \(\[auth_info_0\]\); nst-cli needs the password"
+[ -n "$h" ] && never ha1 "$h"
+exit_is ha1 2
+verdict linphonerc-ha1-refused
 
 echo "calls took $(( $(date +%s) - t0 )) s"
 echo "$pass passed, $fail failed"
