@@ -959,6 +959,14 @@ static int call_on_refresh_response(nst_call_t *call, nst_method_t method,
     call_report(call, nst_ev_refresh_failed, status, phrase);
     return 0;
   }
+  if (status == 401 || status == 407) {
+    /* Not a failure (yet): the application answers the challenge with
+     * nua_authenticate(), as for its own requests, and nua sends the
+     * refresh again; it stays out meanwhile. Unanswered, the session
+     * expires (section 10). */
+    call_report(call, nst_ev_refresh_challenged, status, phrase);
+    return 0;
+  }
   if (status >= 300) {
     call_refresh_failed(call, method, status, phrase, sip);
     return 0;

@@ -21,6 +21,7 @@ char const *nst_event_name(nst_event_t event)
   case nst_ev_lifetime_expired: return "nst_ev_lifetime_expired";
   case nst_ev_rejected: return "nst_ev_rejected";
   case nst_ev_ended: return "nst_ev_ended";
+  case nst_ev_refresh_challenged: return "nst_ev_refresh_challenged";
   }
   return "nst_ev_unknown";
 }

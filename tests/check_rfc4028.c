@@ -882,6 +882,56 @@ static void expect_bye_with_cause(char const *cause)
   s2_sip_free_message(bye);
 }
 
+/* A proxy challenges our refresh: not a failure. The application
+ * answers (nst_ev_refresh_challenged, then nua_authenticate()), nua sends
+ * the refresh again with the credentials, its 200 re-arms; no retry of
+ * nst's own, no failure counted. */
+START_TEST(rfc4028_10_challenged_refresh_is_answered_not_failed)
+{
+  nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
+  struct message *update = refresh_at_45(SIP_METHOD_UPDATE);
+  struct nst_recorded_event *e;
+  nst_stats_t st;
+
+  s2_sip_respond_to(update, dialog, SIP_407_PROXY_AUTH_REQUIRED,
+                    SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_sent));
+  e = expect_nst_event(nst_ev_refresh_challenged);
+  ck_assert_int_eq(e->info.ni_status, 407);
+  free(e);
+  ck_assert_msg(s2_nst_events == NULL, "another nst event after the challenge");
+  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no UPDATE after nua_authenticate()");
+  ck_assert(update->sip->sip_proxy_authorization != NULL);
+  check_se(update, 90, "uac");
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"),
+                    SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  free(expect_nst_event(nst_ev_refresh_answered));
+  ck_assert_int_eq(nst_get_stats(s2_nst, &st), 0);
+  ck_assert_uint_eq(st.ns_refresh_failures, 0);
+  /* The next refresh 45 s on, with the credentials nua keeps. */
+  advance(44);
+  ck_assert_msg(!peer_has_request(), "a retry after the challenge was answered");
+  advance(1);
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no refresh 45 s later");
+  ck_assert(update->sip->sip_proxy_authorization != NULL);
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
 START_TEST(rfc4028_10_481_to_refresh_ends_call)
 {
   nua_handle_t *nh = call_we_refresh(ALLOW_WITH_UPDATE);
@@ -1067,6 +1117,7 @@ void rfc4028_cases(Suite *s)
   tcase_add_test(tc, rfc4028_10_503_keeps_call_and_retries_before_peer_gives_up);
   tcase_add_test(tc, rfc4028_10_refresher_sends_bye_at_expiry_when_refreshes_keep_failing);
   tcase_add_test(tc, rfc4028_10_405_to_update_switches_to_reinvite_for_good);
+  tcase_add_test(tc, rfc4028_10_challenged_refresh_is_answered_not_failed);
   tcase_add_test(tc, rfc4028_10_501_to_update_switches_to_reinvite);
   tcase_add_test(tc, rfc4028_10_481_to_refresh_ends_call);
   tcase_add_test(tc, rfc4028_10_unanswered_refresh_ends_call);

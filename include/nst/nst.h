@@ -142,12 +142,19 @@ typedef enum nst_event_e {
                                  421 (Require: timer); ni_status says
                                  which. The application sees no such
                                  request: the peer sends it again */
-  nst_ev_ended              /**< the application destroyed the handle with
+  nst_ev_ended,             /**< the application destroyed the handle with
                                  plain nua_handle_destroy() (nua sent BYE):
                                  nst stopped the call's timers; reported
-                                 once, when the next of them came due.
+                                 once, when the next of them came due or
+                                 within 30 s, whichever is first.
                                  nst_handle_destroy() ends them at once and
                                  reports nothing */
+  nst_ev_refresh_challenged /**< our refresh got 401/407 (ni_status): not a
+                                 failure; answer it with nua_authenticate()
+                                 as for the application's own requests
+                                 (nua_current_request() is the challenge)
+                                 and nua sends it again. Unanswered, the
+                                 session expires (nst_ev_expired) */
 } nst_event_t;
 
 /** Refresh methods. */

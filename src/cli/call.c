@@ -265,6 +265,21 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     cli_say(cli, "refresh answered %d %s", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "");
     break;
+  case nst_ev_refresh_challenged: {
+    /* Inside nua's callback for the challenge: nua sends the refresh again
+     * once answered, and nst sends the next ones with the credentials nua
+     * keeps. Not a failure. */
+    msg_t *msg = nua_current_request(cli->nua);
+    sip_t const *sip = msg ? sip_object(msg) : NULL;
+    char said[160];
+
+    cli_who_said(cli, said, sizeof said, info->ni_status, sip);
+    cli_say(cli, "refresh challenged: %d %s (%s)", info->ni_status,
+            info->ni_phrase ? info->ni_phrase : "", said);
+    cli_authenticate(cli, nh, "refresh", info->ni_status, info->ni_phrase,
+                     sip, &cli->call_auth_tries);
+    return;
+  }
   case nst_ev_refresh_failed: {
     /* We are inside nua's callback for the response: its message is the
      * current one (none: nta or nua made the response up). */
@@ -277,13 +292,6 @@ void cli_on_nst_event(nst_event_t event, nst_t *nst, nua_handle_t *nh,
     cli_who_said(cli, said, sizeof said, info->ni_status, sip);
     cli_say(cli, "refresh failed: %d %s (%s)", info->ni_status,
             info->ni_phrase ? info->ni_phrase : "", said);
-    if (info->ni_status == 401 || info->ni_status == 407) {
-      /* nua sends the refresh again once answered; nst sends the next one
-       * with the credentials nua keeps. */
-      cli_authenticate(cli, nh, "refresh", info->ni_status, info->ni_phrase,
-                       sip, &cli->call_auth_tries);
-      return;
-    }
     /* nst reports once it decided: say what really comes next. */
     if (info->ni_status == 422 && info->ni_refresh_in_ms == 0)
       cli_say(cli, "  next: sending it again now with Session-Expires %u, Min-SE %u",

@@ -318,9 +318,11 @@ verdict nst-nst-refresh
 # dave refreshes; the proxy challenges his UPDATE
 need dave 'session timer negotiated: interval 90 s, we refresh by UPDATE'
 need carol 'session timer negotiated: interval 90 s, peer refreshes'
-need dave 'refresh failed: 407'
+need dave 'refresh challenged: 407'
+never dave 'refresh failed'
+need dave 'refresh failures 0'
 need dave "refresh: $CH407 dave"
-need dave 'refresh UPDATE sent again with credentials: answered 200'
+need dave 'refresh answered 200'; need dave 'refreshes sent 1,'
 need carol 'refresh #1 received from peer, answered 200'
 never dave 'session expired'; never carol 'session expired'
 for m in REGISTER INVITE; do
@@ -357,8 +359,9 @@ verdict proxy-422
 # ivy refreshes by re-INVITE (jack allows no UPDATE); the proxy challenges it
 need ivy 'session timer negotiated: interval 90 s, we refresh by INVITE'
 need jack 'session timer negotiated: interval 90 s, peer refreshes'
-need ivy 'refresh failed: 407 Proxy Authentication Required \(said by 127\.0\.0\.1:5060, kamailio'
+need ivy 'refresh challenged: 407 Proxy Authentication Required \(said by 127\.0\.0\.1:5060, kamailio'
 need ivy "refresh: $CH407 ivy"
+never ivy 'refresh failed'
 need jack 'refresh #1 received from peer, answered 200'
 need jack 're-INVITE from peer answered 200'
 never jack 'UPDATE from peer'
