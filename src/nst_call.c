@@ -1146,8 +1146,19 @@ int nst_call_respond_app(nst_calls_t *calls, nua_handle_t *nh, int status,
   nst_outcome_t o;
 
   if (call == NULL || nst_call_is_established(call) || status < 200 || status >= 300) {
-    /* Provisional, failure, or a call nst did not see: plain nua. */
-    nua_respond(nh, status, phrase, TAG_NEXT(tags));
+    /* Provisional, failure, or a call nst did not see: as it is, but
+     * nua's timer tags stay with nst (they would arm nua's engine on the
+     * handle): before the 2xx of a call nst knows they set what the 2xx
+     * will say, as in nst_respond()'s 2xx; elsewhere they have no use. */
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+
+    if (call && call->nc_state == nst_cs_offered && status < 200) {
+      if (call_config_with_tags(calls, nh, tags, &cfg) < 0)
+        return -1;
+      call->nc_config = cfg;
+    }
+    nua_respond(nh, status, phrase, TAG_NEXT(nst_tags_without_nua_timer(home, tags)));
+    su_home_deinit(home);
     return 0;
   }
 

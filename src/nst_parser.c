@@ -242,6 +242,20 @@ tagi_t *nst_tags_for_nua(su_home_t *home, tagi_t const *tags)
   return tags ? tl_afilter(home, filter, tags) : NULL;
 }
 
+static int tag_is_not_nua_timer(tagi_t const *filter, tagi_t const *t)
+{
+  (void)filter;
+  return !(t->t_tag == nutag_session_timer || t->t_tag == nutag_min_se ||
+           t->t_tag == nutag_session_refresher || t->t_tag == nutag_update_refresh);
+}
+
+tagi_t *nst_tags_without_nua_timer(su_home_t *home, tagi_t const *tags)
+{
+  tagi_t const filter[] = { { TAG_FILTER(tag_is_not_nua_timer) }, { TAG_END() } };
+
+  return tags ? tl_afilter(home, filter, tags) : NULL;
+}
+
 int nst_supported_same(sip_supported_t const *a, sip_supported_t const *b)
 {
   msg_param_t const *i = a ? a->k_items : NULL, *j = b ? b->k_items : NULL;

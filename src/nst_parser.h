@@ -52,5 +52,8 @@ char *nst_supported_opaque(sip_supported_t const *real,
                            sip_supported_t *out, msg_param_t items[2]);
 /** @a tags without those nst keeps from nua (Supported, nua's timer tags). */
 tagi_t *nst_tags_for_nua(su_home_t *home, tagi_t const *tags);
+/* @a tags without nua's own session-timer tags (a response nst passes on
+ * as it is: they would arm nua's engine on the handle). */
+tagi_t *nst_tags_without_nua_timer(su_home_t *home, tagi_t const *tags);
 
 #endif /* NST_PARSER_H */

@@ -118,6 +118,78 @@ START_TEST(one_engine_nua_set_params_timer_tags_set_nsts_interval)
 }
 END_TEST
 
+/* All four of nua's timer tags at nst_create(), none of them nst's
+ * default: interval 300, Min-SE 120, the peer to refresh (as UAS: the
+ * 2xx says refresher=uac), refresh by UPDATE even when the peer's Allow
+ * does not list it. */
+static void setup_nua_timer_tags_all(void)
+{
+  setup_with(NUTAG_SESSION_TIMER(300), NUTAG_MIN_SE(120),
+             NUTAG_SESSION_REFRESHER(nua_remote_refresher), NUTAG_UPDATE_REFRESH(1),
+             TAG_END());
+}
+
+START_TEST(one_engine_all_nua_timer_tags_at_create_are_nsts)
+{
+  struct message *invite, *update;
+  nua_handle_t *nh = call_peer(&invite, SIPTAG_SESSION_EXPIRES_STR("300;refresher=uac"),
+                               SIPTAG_REQUIRE_STR("timer"),
+                               SIPTAG_ALLOW_STR(ALLOW_WITHOUT_UPDATE), TAG_END());
+
+  /* Section 7.1: a UAC writes only "uac" (the peer to refresh: nothing). */
+  check_se(invite, 300, NULL);
+  ck_assert_uint_eq(invite->sip->sip_min_se->min_delta, 120);
+  s2_sip_free_message(invite);
+  s2_flush_events();
+  /* The peer's 2xx made us the refresher: UPDATE at 150 s although its
+   * Allow has no UPDATE (NUTAG_UPDATE_REFRESH(1)). */
+  advance(149);
+  ck_assert_msg(!peer_has_request(), "a request before 150 s");
+  advance(1);
+  ck_assert_msg(!peer_has_request_of(sip_method_invite), "a re-INVITE refresh");
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert_msg(update != NULL, "no UPDATE refresh at 150 s");
+  s2_sip_respond_to(update, dialog, SIP_200_OK,
+                    SIPTAG_SESSION_EXPIRES_STR("300;refresher=uac"), TAG_END());
+  s2_sip_free_message(update);
+  settle();
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* NUTAG_SESSION_REFRESHER(local) on nst_respond(): this UAS refreshes
+ * (nst's own default lets the caller do it). */
+START_TEST(one_engine_nua_refresher_local_on_nst_respond)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("300"), TAG_END());
+  struct message *ok = answer_call(nh, NUTAG_SESSION_REFRESHER(nua_local_refresher),
+                                   TAG_END());
+
+  check_se(ok, 300, "uas");
+  s2_sip_free_message(ok);
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* nst_create() refuses what it refuses per call: a Min-SE below 90, an
+ * interval below the Min-SE. */
+START_TEST(one_engine_nst_create_refuses_bad_nua_timer_tags)
+{
+  su_root_t *root = su_root_create(NULL);
+
+  ck_assert(root != NULL);
+  ck_assert(nst_create(root, NULL, NULL, NUTAG_MIN_SE(60), TAG_END()) == NULL);
+  ck_assert(nst_create(root, NULL, NULL, NUTAG_SESSION_TIMER(100),
+                       NUTAG_MIN_SE(120), TAG_END()) == NULL);
+  su_root_destroy(root);
+}
+END_TEST
+
 START_TEST(one_engine_nua_handle_timer_tags_leave_nua_dormant)
 {
   /* nst cannot read a handle's tags; nua's engine must still sit out
@@ -136,6 +208,32 @@ START_TEST(one_engine_nua_handle_timer_tags_leave_nua_dormant)
   s2_flush_events();
   only_nst_refreshes_at_half(90);
   only_nst_refreshes_at_half_after(90, NUA_WINDOW_AFTER);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
+/* nua's timer tags on a provisional nst_respond() set what the 2xx says
+ * (they used to reach nua's handle as they were); a Min-SE below 90 there
+ * is refused as anywhere. */
+START_TEST(one_engine_nua_timer_tags_on_a_provisional_answer_are_nsts)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("1800"), TAG_END());
+  struct message *r, *ok;
+
+  ck_assert_int_eq(nst_respond(s2_nst, nh, 180, "Ringing", NUTAG_MIN_SE(60), TAG_END()), -1);
+  ck_assert_int_eq(nst_respond(s2_nst, nh, 180, "Ringing", NUTAG_SESSION_TIMER(120),
+                               TAG_END()), 0);
+  r = s2_sip_wait_for_response(180, SIP_METHOD_INVITE);
+  ck_assert(r != NULL);
+  ck_assert(se_of(r) == NULL);
+  s2_sip_free_message(r);
+  s2_flush_events();
+  ok = answer_call(nh, TAG_END());
+  check_se(ok, 120, "uac");
+  s2_sip_free_message(ok);
+  s2_flush_events();
   bye_from_peer();
   nua_handle_destroy(nh);
 }
@@ -618,11 +716,19 @@ void plain_nua_cases(Suite *s)
   tcase_add_test(tc, one_engine_nua_timer_tags_at_create_set_nsts_interval);
   suite_add_tcase(s, tc);
 
+  tc = nst_tcase("one engine: all of nua's timer tags at nst_create()", setup_nua_timer_tags_all);
+  tcase_add_test(tc, one_engine_all_nua_timer_tags_at_create_are_nsts);
+  tcase_add_test(tc, one_engine_nst_create_refuses_bad_nua_timer_tags);
+
+  suite_add_tcase(s, tc);
+
   tc = nst_tcase("one engine: nua's timer tags elsewhere", setup);
   tcase_add_test(tc, one_engine_nua_timer_tags_per_call_set_nsts_interval);
   tcase_add_test(tc, one_engine_nua_set_params_timer_tags_set_nsts_interval);
   tcase_add_test(tc, one_engine_nua_handle_timer_tags_leave_nua_dormant);
   tcase_add_test(tc, one_engine_nua_min_se_below_90_is_refused);
+  tcase_add_test(tc, one_engine_nua_timer_tags_on_a_provisional_answer_are_nsts);
+  tcase_add_test(tc, one_engine_nua_refresher_local_on_nst_respond);
   suite_add_tcase(s, tc);
 
   tc = nst_tcase("one engine: plain nua calls with nua's timer tags", setup);

@@ -1019,6 +1019,11 @@ START_TEST(policy_require_uas_rejects_caller_without_timer_with_421)
   s2_sip_free_message(r);
   settle();
   ck_assert_msg(!app_saw(nua_i_invite), "application saw the INVITE answered 421");
+  {
+    struct nst_recorded_event *e = expect_nst_event(nst_ev_rejected);
+    ck_assert_int_eq(e->info.ni_status, 421);
+    free(e);
+  }
 }
 END_TEST
 
