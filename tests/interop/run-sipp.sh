@@ -52,6 +52,7 @@ callee-update-refresh   |callee|-e 90             |3  |110|
 callee-reinvite-refresh |callee|-e 90 --no-update |0  |110|
 callee-silent-peer      |callee|-e 90             |3  |80 |
 callee-422              |callee|-e 90             |0  |30 |
+callee-indialog-422     |callee|-e 120 -m 120     |0  |30 |
 callee-notimer-reinvite |callee|-e 90             |0  |70 |
 callee-notimer-update   |callee|-e 90             |0  |70 |
 callee-491              |callee|-e 90             |0  |70 |
@@ -81,6 +82,7 @@ declare -A NST_SAYS=(
 [caller-491]='  next: refresh again in [0-9.]+ s'
 [caller-481]='  next: ending the call now \(BYE\)'
 [caller-408]='  next: ending the call now \(BYE\)'
+[callee-indialog-422]="rejected the peer's request: 422 Session Interval Too Small \\(Min-SE: 120\\)"
 [caller-405]='  next: refresh again now by INVITE'
 [caller-501]='  next: refresh again now by INVITE'
 )
