@@ -152,6 +152,8 @@ if [ "$(cat "$cache/src.stamp" 2>/dev/null)" != "$VERSION $stamp" ]; then
 		>"$cache/unpack.log" 2>&1 || { cat "$cache/unpack.log"; fail "dpkg-source -x of gnome-calls $VERSION failed"; }
 	patch -d "$cache/src.tmp" -p1 --batch --forward --no-backup-if-mismatch <"$patch_file" >"$cache/patch.log" 2>&1 || {
 		cat "$cache/patch.log"
+		[ "$VERSION" = "$PATCHED_FOR" ] &&
+			fail "gnome-calls.patch does not apply to gnome-calls $VERSION, the version it was made on: the patch is broken"
 		fail "gnome-calls.patch (made on gnome-calls $PATCHED_FOR) does not apply to gnome-calls $VERSION, the version apt offers: port the patch to it (tests/gnome-calls/README)"
 	}
 	mv "$cache/src.tmp" "$cache/src"
