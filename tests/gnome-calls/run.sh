@@ -57,13 +57,13 @@ if [ -n "${NST_GC_INNER:-}" ]; then
 	ip link set lo up || fail "cannot bring lo up in the namespace"
 	build=$cache/build
 	passed=0 failed=0
-	# run_one NAME RUN [ARGS]: one test program, as meson's test() runs it:
+	# run_one NAME RUN [ARGS]: one test program, close to how meson's test() runs it:
 	# from the build root, with the test_env of plugins/provider/tests/
 	# meson.build and a random MALLOC_PERTURB_ (as meson sets when unset;
 	# in the log). Differences: under xvfb-run, LD_LIBRARY_PATH at this
-	# tree's nst, a 300 s timeout (meson: 30 s, 300 for session-timers),
-	# and meson's G_TEST_SRCDIR/G_TEST_BUILDDIR are not set because
-	# meson's test() does not set them either (no test here reads them).
+	# tree's nst, a 300 s timeout (meson: 30 s, 300 for session-timers).
+	# G_TEST_SRCDIR/G_TEST_BUILDDIR are set by neither (meson 1.0's test()
+	# does not set them; no test here reads them).
 	run_one() {
 		local name=$1 run=$2 ok bad rc perturb=$((RANDOM % 255 + 1))
 		local log=$cache/logs/$name.$run.log
