@@ -235,7 +235,7 @@ static nst_time64_t set_clock(nst_time64_t target)
 int nst_clock_advance(su_root_t *root, unsigned long ms)
 {
   su_duration_t next;
-  nst_time64_t target;
+  nst_time64_t target, end;
 
   if (!clk.installed) {
     SU_DEBUG_1(("%s", "nst_clock_advance: no fake clock (nst_clock_fake())\n"));
@@ -247,16 +247,20 @@ int nst_clock_advance(su_root_t *root, unsigned long ms)
     return -1;
   }
   target = real_ns() + offset_ns();
+  end = target + (nst_time64_t)ms * NS_PER_MS;
   next = step(root);            /* what is due now, first */
-  while (ms > 0) {
+  /* Up to @a ms after the start, counted on the clock, not in steps: a
+   * step that takes longer than its length moves the clock by its real
+   * time (never back), and what is left shrinks by that much. */
+  while (target < end) {
+    unsigned long left = (unsigned long)((end - target + NS_PER_MS - 1) / NS_PER_MS);
     /* Straight to the next timer where the root says when it is; one
      * millisecond at a time where it does not (a glib loop). */
-    su_duration_t by = next > 1 && (unsigned long)next < ms ? next
-                     : next > 1 || next < 0 ? (su_duration_t)ms : 1;
-    if ((unsigned long)by > ms)
-      by = (su_duration_t)ms;
-    target = set_clock(target + (nst_time64_t)by * NS_PER_MS);
-    ms -= (unsigned long)by;
+    su_duration_t by = next > 1 && (unsigned long)next < left ? next
+                     : next > 1 || next < 0 ? (su_duration_t)left : 1;
+    nst_time64_t to = target + (nst_time64_t)by * NS_PER_MS;
+
+    target = set_clock(to < end ? to : end);
     next = step(root);
   }
   /* Let what the last timers started run through (messages between

@@ -277,6 +277,36 @@ START_TEST(clock_moves_and_timers_fire_in_order)
 }
 END_TEST
 
+/* A slow loop (a loaded machine: every dispatch takes 2 ms, longer than
+ * a glib step's 1 ms) does not carry the clock past what was asked: the
+ * advance takes fewer steps, it does not add their real time on top. */
+static gboolean slow_idle(gpointer data)
+{
+  (void)data;
+  g_usleep(2000);
+  return G_SOURCE_CONTINUE;
+}
+
+START_TEST(slow_loop_does_not_overshoot)
+{
+  guint idle;
+  long start, moved;
+
+  ck_assert_int_eq(nst_clock_fake(), 0);
+  ck_assert_int_eq(nst_clock_advance(NULL, 0), 0);  /* its first-time check */
+  idle = g_idle_add(slow_idle, NULL);
+  start = clock_ms();
+  ck_assert_int_eq(nst_clock_advance(NULL, 200), 0);
+  moved = clock_ms() - start;
+  g_source_remove(idle);
+  nst_clock_real();
+  /* 200 ms, plus at most the last step and the two after (16 dispatches
+   * of 2 ms each, more under valgrind) */
+  ck_assert_int_ge(moved, 200);
+  ck_assert_msg(moved <= 200 + 500, "advance(200) moved the clock %ld ms", moved);
+}
+END_TEST
+
 /* The refresher refreshes at half the interval, on either loop. */
 START_TEST(refresh_at_half_the_interval)
 {
@@ -362,6 +392,7 @@ static Suite *suite(void)
 
   tc = tcase_create("clock");
   tcase_add_test(tc, clock_moves_and_timers_fire_in_order);
+  tcase_add_test(tc, slow_loop_does_not_overshoot);
   tcase_set_timeout(tc, 60);
   suite_add_tcase(s, tc);
 

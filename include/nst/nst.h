@@ -461,7 +461,11 @@ NST_API int nst_clock_fake(void);
  * main context instead (where an application attached its su_glib roots'
  * GSources, as GNOME Calls does). A plain root is run from timer to
  * timer; a glib one a millisecond at a time (1,000 steps a second of
- * fake time, a few ms of real time).
+ * fake time, a few ms of real time). The clock ends @a ms after where it
+ * was (plus the real time of the last step): a step that takes longer
+ * than its length (a loaded machine) moves the clock by its real time,
+ * and the advance takes that much fewer steps (their real time is not
+ * added on top).
  *
  * @return 0, or -1 without moving the clock: no fake clock installed, or a
  * glib root (or NULL) while g_source_get_current_time() and

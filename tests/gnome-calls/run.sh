@@ -1,31 +1,39 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# make check-gnome-calls: nst inside GNOME Calls (Debian gnome-calls
-# 44~alpha.1-1), with GNOME Calls' own tests and new session-timer tests.
+# make check-gnome-calls: nst inside GNOME Calls (the Debian gnome-calls
+# that apt offers; the patch was made on 44~alpha.1-1), with GNOME Calls'
+# own tests and new session-timer tests.
 #
 #   run.sh TOP_SRCDIR TOP_BUILDDIR
 #
-# 1. The Debian source of gnome-calls $VERSION is fetched with
-#    'apt-get source' into the git-ignored cache TOP_BUILDDIR/tests/
-#    gnome-calls/cache (once) and unpacked with Debian's patches, then
-#    gnome-calls.patch (beside this script; README says what each hunk
-#    does) is applied. Nothing of GNOME Calls is committed to nst.
+# 1. The version is the one apt's sources offer ('apt-get source
+#    --print-uris gnome-calls': the version whose build dependencies
+#    'apt-get build-dep gnome-calls' installed). Its Debian source is
+#    fetched with 'apt-get source' into the git-ignored cache TOP_BUILDDIR/
+#    tests/gnome-calls/cache/dl/VERSION (once per version) and unpacked with
+#    Debian's patches, then gnome-calls.patch (beside this script; README
+#    says what each hunk does) is applied; a version the patch does not
+#    apply to fails the target, saying so. Nothing of GNOME Calls is
+#    committed to nst.
 # 2. meson builds only the SIP provider's test programs against the nst
 #    of this tree, uninstalled: a pkg-config file in the cache points at
 #    TOP_SRCDIR/include and TOP_BUILDDIR/src/.libs (LD_LIBRARY_PATH too).
 # 3. The tests run under xvfb-run (GTK needs a display) inside a private
 #    network namespace with only lo (the SIP tests bind 5060 and 5061):
-#    sip (GNOME Calls' own, $REPEAT times), media, srtp, sdp-crypto and
-#    session-timers (new, in tests/test-session-timers.c of the patch).
+#    sip (GNOME Calls' own, $REPEAT times), media, srtp, sdp-crypto once,
+#    and session-timers (new, in tests/test-session-timers.c of the patch):
+#    its fast-forwarded cases $ST_REPEAT times, its real-time case once.
 #
 # Closing line: "N passed, N failed", N counting the GLib test cases
 # (a program that fails without reporting a case counts as one failure).
 # A missing prerequisite fails the target: it never passes by skipping.
 set -uo pipefail
 
-VERSION=44~alpha.1-1
-REPEAT=${GNOME_CALLS_REPEAT:-10}   # runs of GNOME Calls' own SIP tests
-TESTS="media srtp sdp-crypto session-timers"
+PATCHED_FOR=44~alpha.1-1            # the version gnome-calls.patch was made on
+REPEAT=${GNOME_CALLS_REPEAT:-20}     # runs of GNOME Calls' own SIP tests
+ST_REPEAT=${GNOME_CALLS_ST_REPEAT:-10} # runs of the fast-forwarded session-timer cases
+TESTS="media srtp sdp-crypto"
+ST_REAL=/Calls/SIP/session_timers/real_time
 ME=check-gnome-calls
 
 fail() {
@@ -47,31 +55,41 @@ libdir=$top_build/src/.libs
 # ---------------------------------------------------------------------------
 if [ -n "${NST_GC_INNER:-}" ]; then
 	ip link set lo up || fail "cannot bring lo up in the namespace"
-	tests_dir=$cache/build/plugins/provider/tests
+	build=$cache/build
 	passed=0 failed=0
-	run_one() {  # run_one NAME: one test program, as meson's test() runs it
-		local log=$cache/logs/$1.$2.log ok bad rc
-		(cd "$tests_dir" && env G_DEBUG=gc-friendly,fatal-warnings \
+	# run_one NAME RUN [ARGS]: one test program, close to how meson's test() runs it:
+	# from the build root, with the test_env of plugins/provider/tests/
+	# meson.build and a random MALLOC_PERTURB_ (as meson sets when unset;
+	# in the log). Differences: under xvfb-run, LD_LIBRARY_PATH at this
+	# tree's nst, a 300 s timeout (meson: 30 s, 300 for session-timers).
+	# G_TEST_SRCDIR/G_TEST_BUILDDIR are set by neither (meson 1.0's test()
+	# does not set them; no test here reads them).
+	run_one() {
+		local name=$1 run=$2 ok bad rc perturb=$((RANDOM % 255 + 1))
+		local log=$cache/logs/$name.$run.log
+		shift 2
+		echo "MALLOC_PERTURB_=$perturb $*" >"$log"
+		(cd "$build" && env G_DEBUG=gc-friendly,fatal-warnings \
 			GSETTINGS_BACKEND=memory PYTHONDONTWRITEBYTECODE=yes MALLOC_CHECK_=2 \
 			NO_AT_BRIDGE=1 CALLS_SIP_TEST=1 CALLS_AUDIOSRC=audiotestsrc \
-			CALLS_AUDIOSINK=fakesink GSETTINGS_SCHEMA_DIR="$cache/build/data" \
-			CALLS_PLUGIN_DIR="$cache/build/plugins" \
+			CALLS_AUDIOSINK=fakesink GSETTINGS_SCHEMA_DIR="$build/data" \
+			CALLS_PLUGIN_DIR="$build/plugins" MALLOC_PERTURB_=$perturb \
 			LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-			timeout -k 10 300 xvfb-run -a "./$1") >"$log" 2>&1
+			timeout -k 10 300 xvfb-run -a "./plugins/provider/tests/$name" "$@") >>"$log" 2>&1
 		rc=$?
-		ok=$(grep -c '^ok ' "$log")
+		ok=$(grep '^ok ' "$log" | grep -vc '# SKIP')
 		bad=$(grep -c '^not ok' "$log")
 		if [ $rc -ne 0 ] && [ "$bad" -eq 0 ]; then
 			bad=1
 		fi
 		passed=$((passed + ok)) failed=$((failed + bad))
 		if [ $rc -eq 0 ] && [ "$bad" -eq 0 ]; then
-			echo "PASS: $1 (run $2): $ok cases"
+			echo "PASS: $name (run $run): $ok cases"
 		else
-			echo "FAIL: $1 (run $2): rc $rc, $ok passed, $bad failed; log $log"
+			echo "FAIL: $name (run $run): rc $rc, $ok passed, $bad failed; log $log"
 			grep -E '^not ok|ERROR|WARNING|CRITICAL' "$log" | head -5
 		fi
-		grep -E '^# (Bob ended|refreshed after)' "$log" | sed "s/^# /      $1: /"
+		grep -E '^# (Bob ended|refreshed after)' "$log" | sed "s/^# /      $name: /"
 	}
 	mkdir -p "$cache/logs"
 	for i in $(seq 1 "$REPEAT"); do
@@ -80,6 +98,10 @@ if [ -n "${NST_GC_INNER:-}" ]; then
 	for t in $TESTS; do
 		run_one "$t" 1
 	done
+	for i in $(seq 1 "$ST_REPEAT"); do   # all but the real-time case
+		run_one session-timers "$i" -s "$ST_REAL"
+	done
+	run_one session-timers real -p "$ST_REAL"
 	echo "$passed passed, $failed failed"
 	[ $failed -eq 0 ]
 	exit
@@ -99,23 +121,41 @@ unshare -n true 2>/dev/null ||
 mkdir -p "$cache"
 started=$(date +%s)
 
-# The source, patched; again whenever the patch changes.
+# The version: the one apt's sources offer, whose build dependencies
+# 'apt-get build-dep gnome-calls' (scripts/setup-debian.sh) installed.
+mkdir -p "$cache/uris" && rm -f "$cache"/uris/*
+VERSION=$(cd "$cache/uris" && apt-get source -q --print-uris gnome-calls 2>"$cache/apt.log" |
+	sed -n "s/^'[^']*' gnome-calls_\([^ ]*\)\.dsc .*/\1/p")
+[ -n "$VERSION" ] || {
+	cat "$cache/apt.log"
+	fail "apt offers no source of gnome-calls ('apt-get source --print-uris gnome-calls': a deb-src entry and 'apt-get update': scripts/setup-debian.sh)"
+}
+[ "$VERSION" = "$PATCHED_FOR" ] ||
+	echo "$ME: apt offers gnome-calls $VERSION; gnome-calls.patch was made on $PATCHED_FOR"
+
+# The source of that version (downloaded once per version), patched;
+# again whenever the version or the patch changes.
 stamp=$(sha256sum "$patch_file" | cut -d' ' -f1)
+dl=$cache/dl/$VERSION
 if [ "$(cat "$cache/src.stamp" 2>/dev/null)" != "$VERSION $stamp" ]; then
-	if ! ls "$cache"/dl/gnome-calls_*.dsc >/dev/null 2>&1; then
-		rm -rf "$cache/dl" && mkdir -p "$cache/dl.tmp"
-		(cd "$cache/dl.tmp" && apt-get source -q --download-only "gnome-calls=$VERSION") \
+	if [ ! -f "$dl/gnome-calls_$VERSION.dsc" ]; then
+		rm -rf "$dl" "$dl.tmp" && mkdir -p "$dl.tmp"
+		(cd "$dl.tmp" && apt-get source -q --download-only "gnome-calls=$VERSION") \
 			>"$cache/apt.log" 2>&1 || {
 			cat "$cache/apt.log"
 			fail "'apt-get source --download-only gnome-calls=$VERSION' failed (a deb-src entry and 'apt-get update': scripts/setup-debian.sh)"
 		}
-		mv "$cache/dl.tmp" "$cache/dl"
+		mv "$dl.tmp" "$dl"
 	fi
-	rm -rf "$cache/src" "$cache/src.tmp" "$cache/src.stamp"
-	dpkg-source --no-check -x "$cache"/dl/gnome-calls_*.dsc "$cache/src.tmp" \
-		>"$cache/unpack.log" 2>&1 || { cat "$cache/unpack.log"; fail "dpkg-source -x failed"; }
-	patch -d "$cache/src.tmp" -p1 --no-backup-if-mismatch <"$patch_file" >"$cache/patch.log" 2>&1 ||
-		{ cat "$cache/patch.log"; fail "gnome-calls.patch does not apply to gnome-calls $VERSION"; }
+	rm -rf "$cache/src" "$cache/src.tmp" "$cache/src.stamp" "$cache/build"
+	dpkg-source --no-check -x "$dl/gnome-calls_$VERSION.dsc" "$cache/src.tmp" \
+		>"$cache/unpack.log" 2>&1 || { cat "$cache/unpack.log"; fail "dpkg-source -x of gnome-calls $VERSION failed"; }
+	patch -d "$cache/src.tmp" -p1 --batch --forward --no-backup-if-mismatch <"$patch_file" >"$cache/patch.log" 2>&1 || {
+		cat "$cache/patch.log"
+		[ "$VERSION" = "$PATCHED_FOR" ] &&
+			fail "gnome-calls.patch does not apply to gnome-calls $VERSION, the version it was made on: the patch is broken"
+		fail "gnome-calls.patch (made on gnome-calls $PATCHED_FOR) does not apply to gnome-calls $VERSION, the version apt offers: port the patch to it (tests/gnome-calls/README)"
+	}
 	mv "$cache/src.tmp" "$cache/src"
 	echo "$VERSION $stamp" >"$cache/src.stamp"
 	echo "$ME: gnome-calls $VERSION unpacked and patched ($(grep -c '^patching file' "$cache/patch.log") files)"
@@ -141,7 +181,7 @@ if [ ! -f "$cache/build/build.ninja" ]; then
 		fail "meson setup failed (build dependencies: apt-get build-dep gnome-calls, in scripts/setup-debian.sh)"
 	}
 fi
-targets="data/gschemas.compiled plugins/provider/tests/sip"
+targets="data/gschemas.compiled plugins/provider/tests/sip plugins/provider/tests/session-timers"
 for t in $TESTS; do targets="$targets plugins/provider/tests/$t"; done
 # shellcheck disable=SC2086
 ninja -C "$cache/build" -j2 $targets >"$cache/ninja.log" 2>&1 || {
