@@ -94,6 +94,7 @@ void nst_call_free(gpointer data)
   nst_sched_deinit(&call->nc_expiry_timer);
   nst_sched_deinit(&call->nc_next_timer);
   nst_sched_deinit(&call->nc_lifetime_timer);
+  g_free(call->nc_supported);
   su_free(NULL, call->nc_app_tags);
   su_free(NULL, call->nc_call_id);
   su_free(NULL, call->nc_from);
@@ -495,8 +496,34 @@ static sip_supported_t *call_supported(nst_call_t const *call, su_home_t *home,
   /* The module's list has "timer"; a request whose own tags replace the
    * list without it does not support the extension (RFC 4028 7.1: e.g.
    * nst-cli -T), and nua then answers an incoming Require: timer on that
-   * call with 420, as a UA without the extension does. */
-  return nst_supported_from_tags(home, call->nc_calls->supported, tags, 0);
+   * call with 420, as a UA without the extension does. The call keeps
+   * that list for what nst sends in it on its own (refreshes, answers to
+   * the peer's). */
+  sip_supported_t const *base = call->nc_calls->supported;
+
+  if (call->nc_supported)
+    base = sip_supported_make(home, call->nc_supported);
+  return nst_supported_from_tags(home, base, tags, 0);
+}
+
+/* The application's request or answer for this call names its own
+ * Supported list: keep it for the rest of the call. */
+static void call_keep_supported(nst_call_t *call, tagi_t const *tags)
+{
+  su_home_t home[1] = { SU_HOME_INIT(home) };
+  tagi_t const *t;
+
+  for (t = tags; t; t = tl_next(t))
+    if (nst_is_supported_tag(t->t_tag))
+      break;
+  if (t) {
+    sip_supported_t *k = call_supported(call, home, tags);
+    char *list = k ? sip_header_as_string(home, (sip_header_t *)k) : NULL;
+
+    g_free(call->nc_supported);
+    call->nc_supported = g_strdup(list ? list : "");
+  }
+  su_home_deinit(home);
 }
 
 /* Give the handle its real Supported list again (nst_parser.c: between
@@ -666,6 +693,7 @@ int nst_call_send_app(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
 
   nst_config_for_role(&cfg, 1);
   call->nc_config = cfg;
+  call_keep_supported(call, tags);
   su_free(NULL, call->nc_app_tags);
   call->nc_app_tags = tl_adup(NULL, tags);
   call->nc_app_method = method;
@@ -1166,6 +1194,7 @@ int nst_call_respond_app(nst_calls_t *calls, nua_handle_t *nh, int status,
     return -1;
   nst_config_for_role(&cfg, 0);
   call->nc_config = cfg;
+  call_keep_supported(call, tags);
   o = nst_negotiate_uas(&call->nc_config, &call->nc_request, NULL);
   if (o.reject)                 /* a per-call Min-SE above the offer */
     memset(&o, 0, sizeof o);    /* too late for 422: answer without timer */

@@ -47,6 +47,11 @@ struct nst_call_s {
   su_time_t          nc_refreshed_at;/* when it was last (re)armed */
   nst_hdrs_t         nc_sent;        /* what our latest request offered */
   nst_hdrs_t         nc_request;     /* the peer's initial INVITE */
+  char              *nc_supported;   /* the Supported list the application
+                                        gave this call (e.g. without
+                                        "timer": nst-cli -T), for every
+                                        message nst sends in it (g_malloc'd);
+                                        NULL: the module's */
   tagi_t            *nc_app_tags;    /* the application's INVITE/UPDATE tags
                                         while it is pending, to send it again
                                         after 422 (malloc'd) */

@@ -489,6 +489,32 @@ START_TEST(rfc4028_9_no_422_to_caller_without_timer_support)
 }
 END_TEST
 
+/* A call the application answered without the extension (its own
+ * Supported list without "timer", as nst-cli -T does): nst's later answers
+ * in that call, to the peer's UPDATE, keep that list (section 7.1 / 9: a
+ * UA says once and for all whether it supports timers). */
+START_TEST(rfc4028_9_answer_without_timer_support_stays_without_it)
+{
+  nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
+                                SIPTAG_SESSION_EXPIRES_STR("90"), TAG_END());
+  struct message *ok, *r;
+
+  ok = answer_call(nh, NSTTAG_ENABLED(0), SIPTAG_SUPPORTED_STR("100rel"), TAG_END());
+  ck_assert_msg(!has_timer(ok->sip->sip_supported), "2xx lists timer");
+  s2_sip_free_message(ok);
+  s2_flush_events();
+  peer_request(SIP_METHOD_UPDATE, 0, SIPTAG_SUPPORTED_STR("timer"),
+               SIPTAG_SESSION_EXPIRES_STR("90;refresher=uac"), TAG_END());
+  r = s2_sip_wait_for_response(200, SIP_METHOD_UPDATE);
+  ck_assert(r != NULL);
+  ck_assert_msg(!has_timer(r->sip->sip_supported), "200 to the peer's UPDATE lists timer");
+  s2_sip_free_message(r);
+  s2_flush_events();
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
 START_TEST(rfc4028_9_min_se_only_request_raises_interval)
 {
   nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
@@ -1097,6 +1123,7 @@ void rfc4028_cases(Suite *s)
   tcase_add_test(tc, rfc4028_9_uas_rejects_small_in_dialog_refresh_with_422);
   tcase_add_test(tc, rfc4028_9_no_422_to_caller_without_timer_support);
   tcase_add_test(tc, rfc4028_9_min_se_only_request_raises_interval);
+  tcase_add_test(tc, rfc4028_9_answer_without_timer_support_stays_without_it);
   tcase_add_test(tc, rfc4028_9_caller_without_timer_support_callee_refreshes);
   suite_add_tcase(s, tc);
 
