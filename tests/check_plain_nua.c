@@ -55,6 +55,29 @@ static void only_nst_refreshes_at_half(unsigned interval)
   SIPTAG_SESSION_EXPIRES_STR(se ";refresher=uac"), SIPTAG_REQUIRE_STR("timer"), \
   SIPTAG_ALLOW_STR(ALLOW_WITH_UPDATE)
 
+/* The application answers the peer's INVITE with plain nua_respond() 200
+ * (+ @a tags); the peer takes the answer and ACKs. Returns whether the 2xx
+ * had a Session-Expires. */
+static int answered_plainly(nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
+{
+  struct message *ok;
+  int with_se;
+  ta_list ta;
+
+  ta_start(ta, tag, value);
+  nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(NUA_SDP), ta_tags(ta));
+  (void)ta_end(ta);
+  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
+  ck_assert(ok != NULL);
+  with_se = se_of(ok) != NULL;
+  s2_sip_update_dialog(dialog, ok);
+  peer_take_answer(ok);
+  s2_sip_free_message(ok);
+  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
+  settle();
+  return with_se;
+}
+
 /* ====================================================================== */
 /* One engine: nua's timer tags become nst's settings */
 
@@ -289,19 +312,10 @@ START_TEST(plain_nua_respond_2xx_has_no_timer_and_nst_says_so)
 {
   nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
                                 SIPTAG_SESSION_EXPIRES_STR("90"), TAG_END());
-  struct message *ok;
   struct nst_recorded_event *e;
 
-  nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
-  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
-  ck_assert(ok != NULL);
   /* nst cannot put headers into a plain nua_respond(): no timer. */
-  ck_assert(se_of(ok) == NULL);
-  s2_sip_update_dialog(dialog, ok);
-  peer_take_answer(ok);
-  s2_sip_free_message(ok);
-  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
-  settle();
+  ck_assert(!answered_plainly(nh, TAG_END()));
   e = expect_nst_event(nst_ev_negotiated);
   ck_assert_uint_eq(e->info.ni_interval, 0);
   free(e);
@@ -345,17 +359,10 @@ END_TEST
 START_TEST(plain_nua_update_2xx_in_a_call_nst_left_binds)
 {
   nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"), TAG_END());
-  struct message *ok, *update;
+  struct message *update;
   struct nst_recorded_event *e;
 
-  nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(NUA_SDP), TAG_END());
-  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
-  ck_assert(ok != NULL);
-  s2_sip_update_dialog(dialog, ok);
-  peer_take_answer(ok);
-  s2_sip_free_message(ok);
-  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
-  settle();
+  ck_assert(!answered_plainly(nh, TAG_END()));
   s2_flush_events();
   nst_flush_recorded_events();
   ck_assert_int_eq(nst_next_timer_ms(s2_nst, nh), -1);
@@ -473,17 +480,10 @@ START_TEST(one_engine_plain_nua_respond_with_nua_timer_tag_is_disarmed)
 {
   nua_handle_t *nh = peer_calls(SIPTAG_SUPPORTED_STR("timer"),
                                 SIPTAG_SESSION_EXPIRES_STR("90"), TAG_END());
-  struct message *ok, *invite, *r;
+  struct message *invite, *r;
 
-  nua_respond(nh, SIP_200_OK, NUTAG_SESSION_TIMER(90), SOATAG_USER_SDP_STR(NUA_SDP),
-              TAG_END());
-  ok = s2_sip_wait_for_response(200, SIP_METHOD_INVITE);
-  ck_assert(ok != NULL);
-  s2_sip_update_dialog(dialog, ok);
-  peer_take_answer(ok);
-  s2_sip_free_message(ok);
-  ck_assert(!(s2_sip_request_to(dialog, SIP_METHOD_ACK, NULL, TAG_END())));
-  settle();
+  /* nua's own Session-Expires: its engine is armed. */
+  ck_assert(answered_plainly(nh, NUTAG_SESSION_TIMER(90), TAG_END()));
   invite = s2_sip_wait_for_request(SIP_METHOD_INVITE);
   ck_assert_msg(invite != NULL, "no re-INVITE to put nua's engine to sleep");
   peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("90;refresher=uas"),

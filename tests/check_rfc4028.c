@@ -205,6 +205,40 @@ START_TEST(rfc4028_7_3_422_after_407_keeps_credentials)
 }
 END_TEST
 
+/* The peer (a proxy) challenges @a invite with 407; the application
+ * answers as without nst. Returns the authorized INVITE. */
+static struct message *invite_challenged_and_authorized(nua_handle_t *nh,
+                                                        struct message *invite)
+{
+  struct message *authorized;
+
+  s2_sip_respond_to(invite, NULL, SIP_407_PROXY_AUTH_REQUIRED,
+                    SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str), TAG_END());
+  ck_assert(s2_check_event(nua_r_invite, 407));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
+  authorized = s2_sip_wait_for_request(SIP_METHOD_INVITE);
+  ck_assert_msg(authorized != NULL, "no INVITE after nua_authenticate()");
+  ck_assert(authorized->sip->sip_proxy_authorization != NULL);
+  return authorized;
+}
+
+/* The peer answers the INVITE raised to 2000 s with 200: the session runs
+ * with 2000 s, and the application is told. Frees @a invite. */
+static void raised_invite_answered(struct message *invite)
+{
+  struct nst_recorded_event *e;
+
+  peer_respond(invite, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
+               SIPTAG_REQUIRE_STR("timer"), TAG_END());
+  s2_sip_free_message(invite);
+  ck_assert(s2_check_event(nua_r_invite, 200));
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  e = expect_nst_event(nst_ev_negotiated);
+  ck_assert_uint_eq(e->info.ni_interval, 2000);
+  free(e);
+}
+
 START_TEST(rfc4028_7_3_407_after_422_is_answered_with_the_raised_values)
 {
   struct message *invite, *retry, *authorized;
@@ -214,30 +248,12 @@ START_TEST(rfc4028_7_3_407_after_422_is_answered_with_the_raised_values)
   retry = next_invite_after_422();
   check_se(retry, 2000, NULL);
   s2_sip_free_message(invite);
-  s2_sip_respond_to(retry, NULL, SIP_407_PROXY_AUTH_REQUIRED,
-                    SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str), TAG_END());
-  /* The application answers the challenge as it would without nst. */
-  ck_assert(s2_check_event(nua_r_invite, 407));
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
-  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
-
-  authorized = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-  ck_assert_msg(authorized != NULL, "no INVITE after nua_authenticate()");
-  ck_assert(authorized->sip->sip_proxy_authorization != NULL);
+  authorized = invite_challenged_and_authorized(nh, retry);
   check_se(authorized, 2000, NULL);
   ck_assert_uint_eq(authorized->sip->sip_min_se->min_delta, 2000);
   ck_assert_str_eq(authorized->sip->sip_call_id->i_id, retry->sip->sip_call_id->i_id);
   s2_sip_free_message(retry);
-  peer_respond(authorized, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
-               SIPTAG_REQUIRE_STR("timer"), TAG_END());
-  s2_sip_free_message(authorized);
-  ck_assert(s2_check_event(nua_r_invite, 200));
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
-  {
-    struct nst_recorded_event *e = expect_nst_event(nst_ev_negotiated);
-    ck_assert_uint_eq(e->info.ni_interval, 2000);
-    free(e);
-  }
+  raised_invite_answered(authorized);
   ck_assert_msg(!app_saw(nua_i_terminated), "application saw the call end");
   settle();
   ck_assert_msg(!peer_has_request_of(sip_method_invite), "an INVITE after the 200");
@@ -259,14 +275,7 @@ START_TEST(rfc4028_7_3_422_407_422_each_invite_raised_and_authorized)
   retry = next_invite_after_422();
   check_se(retry, 1900, NULL);
   s2_sip_free_message(invite);
-  s2_sip_respond_to(retry, NULL, SIP_407_PROXY_AUTH_REQUIRED,
-                    SIPTAG_PROXY_AUTHENTICATE_STR(s2_auth_digest_str), TAG_END());
-  ck_assert(s2_check_event(nua_r_invite, 407));
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
-  nua_authenticate(nh, NUTAG_AUTH(s2_auth_credentials), TAG_END());
-
-  authorized = s2_sip_wait_for_request(SIP_METHOD_INVITE);
-  ck_assert_msg(authorized != NULL, "no INVITE after nua_authenticate()");
+  authorized = invite_challenged_and_authorized(nh, retry);
   check_se(authorized, 1900, NULL);
   s2_sip_free_message(retry);
   s2_sip_respond_to(authorized, NULL, 422, "Session Interval Too Small",
@@ -278,16 +287,7 @@ START_TEST(rfc4028_7_3_422_407_422_each_invite_raised_and_authorized)
   ck_assert_msg(again->sip->sip_proxy_authorization != NULL,
                 "second 422 retry lost the credentials");
   s2_sip_free_message(authorized);
-  peer_respond(again, SIP_200_OK, SIPTAG_SESSION_EXPIRES_STR("2000;refresher=uac"),
-               SIPTAG_REQUIRE_STR("timer"), TAG_END());
-  s2_sip_free_message(again);
-  ck_assert(s2_check_event(nua_r_invite, 200));
-  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
-  {
-    struct nst_recorded_event *e = expect_nst_event(nst_ev_negotiated);
-    ck_assert_uint_eq(e->info.ni_interval, 2000);
-    free(e);
-  }
+  raised_invite_answered(again);
   settle();
   ck_assert_msg(!peer_has_request_of(sip_method_invite), "an INVITE after the 200");
   s2_flush_events();
