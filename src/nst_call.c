@@ -355,12 +355,27 @@ static void call_take_over(nst_calls_t *calls, nua_handle_t *nh, unsigned nua_in
   if (nst_config_check(&cfg, &why) == 0)
     call->nc_config = cfg;
   call->nc_own_set_params++;
-  nua_set_hparams(nh, NST_NUA_PINS(calls->supported), NUTAG_AUTOANSWER(0), TAG_END());
+  nua_set_hparams(nh, NST_NUA_TIMER_PINS, NUTAG_AUTOANSWER(0), TAG_END());
   call->nc_disarm_nua = 1;
   if (call_busy(call))
     call->nc_refresh_owed = 1;
   else
     call_next(call, nst_next_refresh);
+}
+
+/* The first INVITE or 2xx nst sends for a call reads the handle's
+ * parameters back too: nua's timer tags given to the handle itself
+ * (nua_handle(), nua_set_hparams()) are not nst's settings, which its
+ * own transactions use; nst says so, and pins the handle, so that a
+ * plain request on it later does not wake nua's engine either. */
+static void call_refuse_handle_timer(nst_call_t *call, unsigned nua_interval)
+{
+  SU_DEBUG_1(("nst: %p: NUTAG_SESSION_TIMER(%u) on this handle (nua_handle() or "
+              "nua_set_hparams()) is refused: nst's calls use nst's settings; "
+              "give nua's timer tags to nst_create(), nst_invite() or "
+              "nst_respond() instead\n", (void *)call->nc_nh, nua_interval));
+  call->nc_own_set_params++;
+  nua_set_hparams(call->nc_nh, NST_NUA_TIMER_PINS, TAG_END());
 }
 
 /* nua_r_get_params for a handle: returns 1 if it answers calls_read_back(). */
@@ -376,10 +391,21 @@ int nst_calls_on_read_back(nst_calls_t *calls, nua_handle_t *nh, tagi_t const *t
   else
     g_hash_table_remove(calls->read_backs, nh);
   tl_gets(tags, NUTAG_SESSION_TIMER_REF(nua_interval), TAG_END());
-  if (nua_interval > 0 && !handle_is_destroyed(nh))
-    call_take_over(calls, nh, nua_interval);
-  if (pending == 1)
+  if (nua_interval > 0 && !handle_is_destroyed(nh)) {
+    nst_call_t *call = nst_call_find(calls, nh);
+
+    if (call == NULL || call->nc_plain_read_back)
+      call_take_over(calls, nh, nua_interval);
+    else
+      call_refuse_handle_timer(call, nua_interval);
+  }
+  if (pending == 1) {
+    nst_call_t *call = nst_call_find(calls, nh);
+
+    if (call)
+      call->nc_plain_read_back = 0;
     nua_handle_unref(nh);
+  }
   return 1;
 }
 
@@ -674,9 +700,11 @@ int nst_call_send_app(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
   nst_config_t cfg;
   nst_call_t *call;
   nst_hdrs_t h;
+  int first;
 
   if (call_config_with_tags(calls, nh, tags, &cfg) < 0)
     return -1;
+  first = nst_call_find(calls, nh) == NULL;
   call = nst_call_get(calls, nh);
   if (call == NULL) {           /* out of memory: at least the request goes */
     if (method == nst_method_invite)
@@ -700,6 +728,9 @@ int nst_call_send_app(nst_calls_t *calls, nua_handle_t *nh, nst_method_t method,
   call->nc_422_retries = 0;
   h = call_request_hdrs(call);
   call_send(call, method, nst_send_session, &h, tags);
+  if (first)
+    calls_read_back(calls, nh);   /* after the request: nua applies the
+                                     handle's own tags when it starts */
   return 0;
 }
 
@@ -1081,8 +1112,10 @@ static int call_on_app_response(nst_call_t *call, nst_method_t method,
   call_note_peer(call, sip);
   o = nst_negotiate_uac_2xx(&call->nc_sent, &resp);
   o = nst_uac_policy(&call->nc_config, &call->nc_sent, &o);
-  if (plain)
+  if (plain) {
+    call->nc_plain_read_back = 1;
     calls_read_back(call->nc_calls, call->nc_nh);   /* nua's engine may run */
+  }
   call_set_session(call, &o, nst_ce_2xx);
   if (call_report(call, nst_ev_negotiated, status, phrase))
     call_idle(call);
@@ -1199,6 +1232,7 @@ int nst_call_respond_app(nst_calls_t *calls, nua_handle_t *nh, int status,
   if (o.reject)                 /* a per-call Min-SE above the offer */
     memset(&o, 0, sizeof o);    /* too late for 422: answer without timer */
   call_respond(call, status, phrase, &o, tags);
+  calls_read_back(calls, nh);
 
   call_set_session(call, &o, nst_ce_app_2xx);
   call_report(call, nst_ev_negotiated, status, phrase);

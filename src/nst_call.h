@@ -76,6 +76,9 @@ struct nst_call_s {
   unsigned           nc_peer_allows_update:1;
   unsigned           nc_update_refused:1; /* 405/501 to UPDATE seen */
   unsigned           nc_appl_update:1; /* nua hands us this call's UPDATEs */
+  unsigned           nc_plain_read_back:1; /* the handle's parameters are
+                                              read back after a plain
+                                              request's 2xx */
   unsigned           nc_disarm_nua:1; /* nua's engine may hold a timer of
                                          its own: the next refresh goes
                                          by re-INVITE */
@@ -109,10 +112,10 @@ struct nst_call_s {
  * (doc/nua-differences.md, "one engine"). */
 #define NST_NUA_SUPPORTED "timer, 100rel"   /* nua's own default */
 #define NST_NUA_MIN_SE 90
-#define NST_NUA_PINS(supported) \
+#define NST_NUA_TIMER_PINS \
   NUTAG_SESSION_TIMER(0), NUTAG_SESSION_REFRESHER(nua_no_refresher), \
-  NUTAG_MIN_SE(NST_NUA_MIN_SE), NUTAG_UPDATE_REFRESH(0), \
-  SIPTAG_SUPPORTED(supported)
+  NUTAG_MIN_SE(NST_NUA_MIN_SE), NUTAG_UPDATE_REFRESH(0)
+#define NST_NUA_PINS(supported) NST_NUA_TIMER_PINS, SIPTAG_SUPPORTED(supported)
 
 /* How often nst looks for calls whose handle the application destroyed
  * with plain nua_handle_destroy() (nua shows no event for it). */

@@ -262,6 +262,40 @@ START_TEST(one_engine_nua_timer_tags_on_a_provisional_answer_are_nsts)
 }
 END_TEST
 
+/* The handle's own NUTAG_SESSION_TIMER() is refused (logged) and the
+ * handle pinned when nst places the call: a plain nua_update() on it
+ * later (hold, say) wakes no engine of nua's, so no take-over either. */
+START_TEST(one_engine_nua_handle_timer_tags_refused_and_pinned)
+{
+  nua_handle_t *nh = nua_handle(nua, NULL, SIPTAG_TO(s2sip->aor),
+                                NUTAG_SESSION_TIMER(90), TAG_END());
+  struct message *invite = nst_sends_invite(nh, NSTTAG_SESSION_EXPIRES(120), TAG_END());
+  struct message *update;
+
+  check_se(invite, 120, NULL);          /* nst's setting, not the handle's */
+  peer_respond(invite, SIP_200_OK, WE_REFRESH("120"), TAG_END());
+  s2_sip_free_message(invite);
+  fail_unless_event(nua_r_invite, 200);
+  ck_assert(s2_sip_check_request(SIP_METHOD_ACK));
+  s2_flush_events();
+  advance(10);
+  nua_update(nh, TAG_END());
+  update = s2_sip_wait_for_request(SIP_METHOD_UPDATE);
+  ck_assert(update != NULL);
+  /* It may carry nua's Session-Expires: 90 (the interval nua worked out
+   * from the handle's tag before the pin); the 2xx decides (7.2). */
+  peer_respond(update, SIP_200_OK, WE_REFRESH("120"), TAG_END());
+  s2_sip_free_message(update);
+  fail_unless_event(nua_r_update, 200);
+  settle();
+  ck_assert_msg(!peer_has_request(), "a take-over re-INVITE: nua's engine was woken");
+  s2_flush_events();
+  only_nst_refreshes_at_half(120);
+  bye_from_peer();
+  nua_handle_destroy(nh);
+}
+END_TEST
+
 START_TEST(one_engine_nua_min_se_below_90_is_refused)
 {
   char const *why = NULL;
@@ -727,6 +761,7 @@ void plain_nua_cases(Suite *s)
   tcase_add_test(tc, one_engine_nua_set_params_timer_tags_set_nsts_interval);
   tcase_add_test(tc, one_engine_nua_handle_timer_tags_leave_nua_dormant);
   tcase_add_test(tc, one_engine_nua_min_se_below_90_is_refused);
+  tcase_add_test(tc, one_engine_nua_handle_timer_tags_refused_and_pinned);
   tcase_add_test(tc, one_engine_nua_timer_tags_on_a_provisional_answer_are_nsts);
   tcase_add_test(tc, one_engine_nua_refresher_local_on_nst_respond);
   suite_add_tcase(s, tc);
