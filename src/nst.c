@@ -96,7 +96,8 @@ static int is_our_read_back(tagi_t const *tags)
   tagi_t const *t;
 
   for (t = tags; t; t = tl_next(t))
-    if (t->t_tag != nutag_session_timer && t->t_tag != nutag_min_se &&
+    if (t->t_tag != NULL &&   /* the end: an empty answer lists nothing */
+        t->t_tag != nutag_session_timer && t->t_tag != nutag_min_se &&
         t->t_tag != nutag_session_refresher && t->t_tag != nutag_update_refresh &&
         t->t_tag != siptag_supported)
       return 0;

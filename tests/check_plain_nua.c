@@ -350,6 +350,8 @@ START_TEST(plain_nua_respond_2xx_has_no_timer_and_nst_says_so)
 
   /* nst cannot put headers into a plain nua_respond(): no timer. */
   ck_assert(!answered_plainly(nh, TAG_END()));
+  /* nst read the handle back (nothing set on it): its own business. */
+  ck_assert_msg(!app_saw(nua_r_get_params), "nst's read-back reached the application");
   e = expect_nst_event(nst_ev_negotiated);
   ck_assert_uint_eq(e->info.ni_interval, 0);
   free(e);
