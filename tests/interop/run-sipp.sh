@@ -46,7 +46,8 @@ shift $((OPTIND - 1))
 #   time limit (s) | extra SIPp options
 # role callee: `nst-cli listen`, SIPp (UAC) calls it.
 # role caller: SIPp (UAS) listens, `nst-cli call` calls it.
-# Exit codes: 0 normal end, 3 session expired (nst sent the expiry BYE).
+# Exit codes: 0 normal end, 3 session expired (nst sent the expiry BYE),
+# 8 a refresh failed (408/481 or no answer) and nst sent BYE.
 CASES='
 callee-update-refresh   |callee|-e 90             |3  |110|
 callee-reinvite-refresh |callee|-e 90 --no-update |0  |110|
@@ -57,7 +58,7 @@ callee-notimer-reinvite |callee|-e 90             |0  |70 |
 callee-notimer-update   |callee|-e 90             |0  |70 |
 callee-491              |callee|-e 90             |0  |70 |
 callee-488              |callee|-e 90             |0  |110|
-callee-408              |callee|-e 90             |0 3|70 |
+callee-408              |callee|-e 90             |8 3|70 |
 caller-update-refresh   |caller|-e 90 -d 95       |0  |115|
 caller-reinvite-refresh |caller|-e 90 -r uac -d 50|0  |70 |
 caller-silent-peer      |caller|-e 90             |3  |80 |
@@ -66,9 +67,9 @@ caller-422              |caller|-e 90 -d 65       |0  |90 |-m 2 -deadcall_wait 0
 caller-405              |caller|-e 90 -d 95       |0  |115|
 caller-501              |caller|-e 90 -d 50       |0  |70 |
 caller-491              |caller|-e 90 -d 55       |0  |75 |
-caller-481              |caller|-e 90             |0 3|70 |
-caller-408              |caller|-e 90             |0 3|70 |
-caller-noanswer         |caller|-e 90             |0 3|110|
+caller-481              |caller|-e 90             |8 3|70 |
+caller-408              |caller|-e 90             |8 3|70 |
+caller-noanswer         |caller|-e 90             |8 3|110|
 caller-500              |caller|-e 90             |0  |110|
 caller-grandstream-200  |caller|-e 90 -d 95       |0  |115|
 '
