@@ -164,8 +164,10 @@ static int dispatch(nst_t *nst, nua_event_t event, int *status, char const **phr
     }
     return 1;
   case nua_r_shutdown:
-    if (*status >= 200)
+    if (*status >= 200) {
       g_hash_table_remove_all(nst->ns_calls.table);   /* cancels every timer */
+      nst_sched_cancel(&nst->ns_calls.gone_check);
+    }
     return 1;
   default:
     return 1;

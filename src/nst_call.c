@@ -113,7 +113,11 @@ static void call_app_request_done(nst_call_t *call)
 
 static void call_forget(nst_call_t *call)
 {
-  g_hash_table_remove(call->nc_calls->table, call->nc_nh);
+  nst_calls_t *calls = call->nc_calls;
+
+  g_hash_table_remove(calls->table, call->nc_nh);
+  if (g_hash_table_size(calls->table) == 0)
+    nst_sched_cancel(&calls->gone_check);   /* no call: no timer armed */
 }
 
 /* ---------------------------------------------------------------------- */

@@ -12,6 +12,7 @@ INTEROP_SCENARIO_FILES = \
 	tests/interop/scenarios/callee-reinvite-refresh.xml \
 	tests/interop/scenarios/callee-silent-peer.xml \
 	tests/interop/scenarios/callee-422.xml \
+	tests/interop/scenarios/callee-indialog-422.xml \
 	tests/interop/scenarios/callee-notimer-reinvite.xml \
 	tests/interop/scenarios/callee-notimer-update.xml \
 	tests/interop/scenarios/callee-491.xml \
